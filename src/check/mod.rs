@@ -1,0 +1,2 @@
+//! Checking: resolves names, validates dates and units, and builds the
+//! runnable [`crate::model::Policy`] from an AST.

@@ -1,0 +1,15 @@
+//! verzuim: a policy language and interpreter for Dutch schools'
+//! absence-escalation protocols (verzuimprotocol).
+//!
+//! Pipeline: `syntax` (pest grammar in `grammar/verzuim.pest` → spanned AST)
+//! → `check` (name resolution, units, dates → [`model::Policy`]) → `eval`
+//! (calendar-aware interpreter over registrations → actions) → `io` (CSV/JSON
+//! readers and the table/JSON/CSV writers) → `cli`.
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+pub mod calendar;
+pub mod check;
+pub mod eval;
+pub mod model;
+pub mod span;
+pub mod syntax;
