@@ -1,13 +1,527 @@
-//! The per-student interpreter.
-use super::{Registrations, Roster, RunOptions, RunResult};
-use crate::model::Policy;
+//! The driver: groups registrations per student, walks each student's
+//! school days in order and evaluates every step at every registration (and,
+//! for time-driven or deferred steps, at the start of every school day).
 
-/// Run `policy` over `regs`. See `docs/semantics.md`.
+use super::measures::{Fact, MeasureCtx, Resolved, compare, increment, threshold_base};
+use super::student::{StepState, StudentCtx};
+use super::{ActionRecord, Registration, Registrations, Roster, RunOptions, RunResult, RunSummary};
+use crate::calendar::DayIdx;
+use crate::model::{CondDef, DeadlineDef, Policy, StepDef, Thresholds, TriggerDef};
+use crate::syntax::ast::{DayUnit, Junction, Number};
+use chrono::NaiveDate;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Run `policy` over `regs` (any order) with an optional roster.
+///
+/// Registrations dated after the evaluation date (`opts.as_of`, default the
+/// last date in the data) are not evaluated and are counted in
+/// [`RunSummary::after_as_of`]. Registrations are expected to be valid (on
+/// school days, of the policy's kinds): `io` rejects invalid rows first.
+/// Output order: triggered_on, student, step (policy order), firing order,
+/// action order. Deterministic: the same inputs give the same result.
 pub fn run(
-    _policy: &Policy,
-    _regs: &Registrations,
-    _roster: Option<&Roster>,
-    _opts: &RunOptions,
+    policy: &Policy,
+    regs: &Registrations,
+    roster: Option<&Roster>,
+    opts: &RunOptions,
 ) -> RunResult {
-    RunResult::default()
+    let as_of = opts.as_of.or_else(|| regs.rows.iter().map(|r| r.date).max());
+    let mut summary = RunSummary {
+        ignored: regs.ignored,
+        as_of,
+        missing_data_days: missing_data_days(policy, &regs.rows),
+        ..RunSummary::default()
+    };
+    let mut by_student: Vec<Vec<&Registration>> = vec![Vec::new(); regs.students.len()];
+    for r in &regs.rows {
+        if as_of.is_some_and(|a| r.date > a) {
+            summary.after_as_of += 1;
+            continue;
+        }
+        if let Some(v) = by_student.get_mut(r.student as usize) {
+            v.push(r);
+        }
+    }
+    let mut order: Vec<usize> = (0..regs.students.len()).collect();
+    order.sort_by(|&a, &b| regs.students[a].cmp(&regs.students[b]));
+    let mut actions = Vec::new();
+    for s in order {
+        let mut rows = std::mem::take(&mut by_student[s]);
+        if rows.is_empty() {
+            continue;
+        }
+        rows.sort();
+        summary.students += 1;
+        summary.registrations += rows.len() as u64;
+        let name = &regs.students[s];
+        let info = roster.and_then(|r| r.students.get(name));
+        let mut ctx = StudentCtx::new(policy, name, info, rows);
+        ctx.run(as_of);
+        actions.extend(ctx.into_actions());
+    }
+    actions.sort_by(|a, b| {
+        (a.triggered_on, &a.student, a.step_index, a.seq, a.action_index).cmp(&(
+            b.triggered_on,
+            &b.student,
+            b.step_index,
+            b.seq,
+            b.action_index,
+        ))
+    });
+    summarize(policy, &actions, &mut summary);
+    RunResult { actions, summary }
+}
+
+/// School days between the first and last date of the data on which no
+/// student has any registration (computed over the whole input).
+fn missing_data_days(policy: &Policy, rows: &[Registration]) -> Vec<NaiveDate> {
+    let cal = &policy.calendar;
+    let (Some(first), Some(last)) = (
+        rows.iter().map(|r| r.date).min(),
+        rows.iter().map(|r| r.date).max(),
+    ) else {
+        return Vec::new();
+    };
+    let seen: BTreeSet<NaiveDate> = rows.iter().map(|r| r.date).collect();
+    cal.school_days()
+        .iter()
+        .filter(|d| **d >= first && **d <= last && !seen.contains(d))
+        .copied()
+        .collect()
+}
+
+fn summarize(policy: &Policy, actions: &[ActionRecord], summary: &mut RunSummary) {
+    let mut per_step: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for a in actions {
+        for r in &a.roles {
+            *summary.actions_per_role.entry(r.clone()).or_default() += 1;
+        }
+        per_step.entry(&a.step).or_default().insert(&a.student);
+        if a.kind == "duo_report" {
+            summary.duo_reports += 1;
+        }
+    }
+    for s in &policy.steps {
+        if let Some(set) = per_step.get(s.id.as_str()) {
+            summary
+                .students_per_step
+                .insert(s.id.clone(), set.len() as u64);
+        }
+    }
+}
+
+/// Outcome of evaluating one step at one point.
+pub(super) struct Firing {
+    /// Identity suffix after `step/student/` (scope instance, count, …).
+    pub identity: String,
+    /// Evidence facts (indices into the student's facts).
+    pub evidence: Vec<usize>,
+}
+
+impl StudentCtx<'_> {
+    /// Walk the student's school days up to `as_of`.
+    pub(super) fn run(&mut self, as_of: Option<NaiveDate>) {
+        let cal = &self.policy.calendar;
+        let Some(first) = self.regs.first().map(|r| self.day_of(r.date)) else {
+            return;
+        };
+        let last_reg = self.regs.last().map(|r| self.day_of(r.date)).unwrap_or(first);
+        let end = match as_of {
+            Some(a) if self.needs_daily => cal
+                .school_days()
+                .partition_point(|d| *d <= a)
+                .saturating_sub(1) as DayIdx,
+            _ => last_reg,
+        }
+        .max(last_reg);
+        let mut next = 0usize;
+        for d in first..=end {
+            if self.needs_daily && d > first {
+                self.evaluate(d, None);
+            }
+            while next < self.regs.len() && self.day_of(self.regs[next].date) == d {
+                self.add_registration(next, d);
+                self.evaluate(d, Some(next));
+                next += 1;
+            }
+        }
+    }
+
+    /// Evaluate every applicable step at day `d`, after registration `reg`
+    /// (or at the start of the day when `reg` is `None`).
+    fn evaluate(&mut self, d: DayIdx, reg: Option<usize>) {
+        for s in 0..self.policy.steps.len() {
+            let step = &self.policy.steps[s];
+            if reg.is_none() && !(self.time_driven[s] || self.state[s].pending) {
+                continue;
+            }
+            let date = self.policy.calendar.date(d);
+            if !self.applies(step, date) {
+                continue;
+            }
+            let Some((key, start)) = self.scope_instance(s, d) else {
+                continue;
+            };
+            if self.state[s].instance.as_deref() != Some(key.as_str()) {
+                self.state[s] = StepState {
+                    instance: Some(key.clone()),
+                    ..StepState::default()
+                };
+            }
+            for firing in self.step_firings(s, d, reg, &key, start) {
+                self.fire(s, d, reg, firing);
+            }
+        }
+    }
+
+    /// The firings of step `s` at this point (usually none or one).
+    fn step_firings(
+        &mut self,
+        s: usize,
+        d: DayIdx,
+        reg: Option<usize>,
+        key: &str,
+        start: NaiveDate,
+    ) -> Vec<Firing> {
+        let step = &self.policy.steps[s];
+        match &step.trigger {
+            TriggerDef::PerRegistration { kind, filter } => {
+                let Some(r) = reg else { return Vec::new() };
+                let code = self.regs[r].code.as_deref();
+                let hit = self.new_facts.iter().find(|&&i| {
+                    let f = &self.facts[i];
+                    f.date >= start && super::measures::matches(f, *kind, filter, code)
+                });
+                match hit {
+                    Some(&i) => vec![Firing {
+                        identity: self.registration_key(r),
+                        evidence: vec![i],
+                    }],
+                    None => Vec::new(),
+                }
+            }
+            TriggerDef::Threshold {
+                measure,
+                thresholds,
+                extra,
+            } => match thresholds {
+                Thresholds::At(n) => {
+                    let m = &self.policy.measures[*measure];
+                    let v = self.int_value(*measure, start, d);
+                    let reached = v >= threshold_base(m.func, *n);
+                    let (holds, by_count) = match extra {
+                        None => (reached, reached),
+                        Some((Junction::When, c)) => (reached && self.cond(c, d, start), reached),
+                        Some((Junction::Or, c)) => {
+                            (reached || self.cond(c, d, start), reached)
+                        }
+                    };
+                    self.once(s, d, holds, key, |ctx| {
+                        if by_count {
+                            ctx.threshold_evidence(*measure, start, d, None, *n)
+                        } else {
+                            extra
+                                .as_ref()
+                                .map(|(_, c)| ctx.cond_evidence(c, d, start))
+                                .unwrap_or_default()
+                        }
+                    })
+                }
+                _ => self.crossings(s, d, reg, key, start),
+            },
+            TriggerDef::When(c) => {
+                let holds = self.cond(c, d, start);
+                self.once(s, d, holds, key, |ctx| ctx.cond_evidence(c, d, start))
+            }
+        }
+    }
+
+    /// Once-per-scope-instance / repeat / throttle logic for a condition
+    /// that holds (`holds`) at this point.
+    fn once(
+        &mut self,
+        s: usize,
+        d: DayIdx,
+        holds: bool,
+        key: &str,
+        evidence: impl FnOnce(&Self) -> Vec<usize>,
+    ) -> Vec<Firing> {
+        let step = &self.policy.steps[s];
+        let st = &mut self.state[s];
+        let want = if step.repeat {
+            let rising = holds && !st.last_true;
+            st.last_true = holds;
+            rising || (st.pending && holds)
+        } else {
+            holds && st.fired == 0
+        };
+        if !want {
+            return Vec::new();
+        }
+        let date = self.policy.calendar.date(d);
+        if let (Some((n, unit)), Some(prev)) = (step.throttle, st.last_fire) {
+            let earliest = match unit {
+                DayUnit::Days => crate::calendar::Calendar::add_days(prev, n),
+                DayUnit::SchoolDays => self.policy.calendar.add_school_days(prev, n),
+            };
+            if date < earliest {
+                st.pending = true;
+                return Vec::new();
+            }
+        }
+        // A repeating step's identity adds the firing date (and a counter for
+        // a second firing on one day).
+        let identity = if !step.repeat {
+            key.to_string()
+        } else if st.last_fire == Some(date) {
+            format!("{key}/{date}.{}", st.fired + 1)
+        } else {
+            format!("{key}/{date}")
+        };
+        vec![Firing {
+            identity,
+            evidence: evidence(self),
+        }]
+    }
+
+    /// Repeating threshold forms: every count in the set crossed since the
+    /// previous evaluation fires once, in ascending order.
+    fn crossings(
+        &mut self,
+        s: usize,
+        d: DayIdx,
+        reg: Option<usize>,
+        key: &str,
+        start: NaiveDate,
+    ) -> Vec<Firing> {
+        let step = &self.policy.steps[s];
+        let TriggerDef::Threshold {
+            measure,
+            thresholds,
+            extra,
+        } = &step.trigger
+        else {
+            return Vec::new();
+        };
+        if reg.is_none() {
+            return Vec::new();
+        }
+        let func = self.policy.measures[*measure].func;
+        let v = self.int_value(*measure, start, d);
+        let prev = self.state[s].prev_value;
+        self.state[s].prev_value = v;
+        let scale: i64 = if func == crate::syntax::ast::MeasureFn::ClockHours { 60 } else { 1 };
+        let (from, stride, to) = match *thresholds {
+            Thresholds::EveryFrom(n) => (n.hundredths, 100, None),
+            Thresholds::EveryNth { from, step } => (from.hundredths, i64::from(step) * 100, None),
+            Thresholds::Each { from, to } => (from.hundredths, 100, Some(to.hundredths)),
+            Thresholds::At(_) => return Vec::new(),
+        };
+        let stride = stride.max(1);
+        // t_k = from + k·stride (hundredths); crossed iff prev·100 < t_k·scale ≤ v·100.
+        let k_min = if from * scale > prev * 100 {
+            0
+        } else {
+            (prev * 100 / scale - from).div_euclid(stride) + 1
+        };
+        let mut out = Vec::new();
+        let mut k = k_min.max(0);
+        loop {
+            let t = from + k * stride;
+            if t * scale > v * 100 || to.is_some_and(|to| t > to) {
+                break;
+            }
+            let ok = match extra {
+                Some((_, c)) => self.cond(c, d, start),
+                None => true,
+            };
+            if ok {
+                let n = Number { hundredths: t };
+                let prev_fire = self.state[s].last_count;
+                out.push(Firing {
+                    identity: format!("{key}/#{}", number_label(n)),
+                    evidence: self.threshold_evidence(*measure, start, d, prev_fire, n),
+                });
+                self.state[s].last_count = Some(n);
+            }
+            k += 1;
+        }
+        out
+    }
+
+    /// Evaluate a condition at day `d` within the scope starting at `start`.
+    pub(super) fn cond(&self, c: &CondDef, d: DayIdx, start: NaiveDate) -> bool {
+        match c {
+            CondDef::And(v) => v.iter().all(|c| self.cond(c, d, start)),
+            CondDef::Or(v) => v.iter().any(|c| self.cond(c, d, start)),
+            CondDef::Not(c) => !self.cond(c, d, start),
+            CondDef::Fired(s) => self.fired_ever.get(*s).copied().unwrap_or(false),
+            CondDef::Compare { left, op, right } => {
+                let m = &self.policy.measures[*left];
+                let lv = self.measures().value(m, start, d);
+                let rv = Resolved::of(right, |i| {
+                    self.measures().value(&self.policy.measures[i], start, d)
+                });
+                compare(m.func, lv, *op, &rv)
+            }
+            CondDef::NoWithin { .. } => !self.unanswered(c, d, start).is_empty(),
+        }
+    }
+
+    /// For `no X within … after Y`: the Y facts (in scope) whose deadline
+    /// passed before day `d` without an X fact from Y's date to the deadline.
+    pub(super) fn unanswered(&self, c: &CondDef, d: DayIdx, start: NaiveDate) -> Vec<usize> {
+        let CondDef::NoWithin {
+            expected,
+            deadline,
+            after,
+            after_filter,
+        } = c
+        else {
+            return Vec::new();
+        };
+        let cal = &self.policy.calendar;
+        let today = cal.date(d);
+        let mut out = Vec::new();
+        for (i, f) in self.facts.iter().enumerate() {
+            if f.date < start {
+                continue;
+            }
+            let code = self.regs[f.reg as usize].code.as_deref();
+            if !super::measures::matches(f, *after, after_filter, code) {
+                continue;
+            }
+            let due = match *deadline {
+                DeadlineDef::Within(n, DayUnit::SchoolDays) => cal.add_school_days(f.date, n),
+                DeadlineDef::Within(n, DayUnit::Days) => crate::calendar::Calendar::add_days(f.date, n),
+                DeadlineDef::EndOfSchoolWeek => cal.date(cal.week_end(cal.week_of(f.day))),
+            };
+            if due >= today {
+                continue;
+            }
+            let answered = self
+                .facts
+                .iter()
+                .any(|g| g.kind == *expected && g.date >= f.date && g.date <= due);
+            if !answered {
+                out.push(i);
+            }
+        }
+        out
+    }
+
+    /// A count-like measure's value in base units.
+    fn int_value(&self, m: usize, start: NaiveDate, d: DayIdx) -> i64 {
+        match self.measures().value(&self.policy.measures[m], start, d) {
+            super::measures::Value::Int(v) => v,
+            super::measures::Value::Ratio(n, _) => n,
+        }
+    }
+
+    /// The measure context over this student's facts.
+    pub(super) fn measures(&self) -> MeasureCtx<'_> {
+        MeasureCtx {
+            cal: &self.policy.calendar,
+            facts: &self.facts,
+            codes: &self.codes,
+        }
+    }
+
+    /// Facts that brought the counted measure from the previous firing's
+    /// count (exclusive) to `n` (inclusive).
+    fn threshold_evidence(
+        &self,
+        m: usize,
+        start: NaiveDate,
+        d: DayIdx,
+        prev: Option<Number>,
+        n: Number,
+    ) -> Vec<usize> {
+        let md = &self.policy.measures[m];
+        let lo = prev.map(|p| threshold_base(md.func, p)).unwrap_or(0);
+        let hi = threshold_base(md.func, n);
+        let mut acc = 0i64;
+        let mut out = Vec::new();
+        for i in self.measures().matching(md, start, d) {
+            if acc >= hi {
+                break;
+            }
+            acc += increment(md.func, &self.facts[i]);
+            if acc > lo {
+                out.push(i);
+            }
+        }
+        out
+    }
+
+    /// Evidence for a condition: the facts of every comparison that holds
+    /// (windows and streaks bounded), and unanswered clocks.
+    fn cond_evidence(&self, c: &CondDef, d: DayIdx, start: NaiveDate) -> Vec<usize> {
+        let mut out = Vec::new();
+        self.collect_evidence(c, d, start, &mut out);
+        out.sort_unstable();
+        out.dedup();
+        let keep = out.len().saturating_sub(MAX_EVIDENCE);
+        out.split_off(keep)
+    }
+
+    fn collect_evidence(&self, c: &CondDef, d: DayIdx, start: NaiveDate, out: &mut Vec<usize>) {
+        match c {
+            CondDef::And(v) | CondDef::Or(v) => {
+                for c in v {
+                    if self.cond(c, d, start) {
+                        self.collect_evidence(c, d, start, out);
+                    }
+                }
+            }
+            CondDef::Compare { left, .. } if self.cond(c, d, start) => {
+                out.extend(self.measures().evidence(&self.policy.measures[*left], start, d));
+            }
+            CondDef::NoWithin { .. } => out.extend(self.unanswered(c, d, start)),
+            _ => {}
+        }
+    }
+
+    /// Add the facts of registration `r` (after reclassification and
+    /// exemptions) on school day `d`.
+    fn add_registration(&mut self, r: usize, d: DayIdx) {
+        self.new_facts.clear();
+        let reg = self.regs[r];
+        for kind in self.counted_kinds(reg) {
+            if self.kind_exempt(kind, reg.date) {
+                continue;
+            }
+            self.new_facts.push(self.facts.len());
+            self.facts.push(Fact {
+                day: d,
+                date: reg.date,
+                period: reg.period,
+                kind,
+                minutes: reg.minutes,
+                auth: reg.authorization,
+                reg: r as u32,
+            });
+        }
+    }
+}
+
+/// At most this many evidence registrations per action for conditions.
+const MAX_EVIDENCE: usize = 100;
+
+/// `16` or `16.5`.
+pub(super) fn number_label(n: Number) -> String {
+    if n.is_whole() {
+        (n.hundredths / 100).to_string()
+    } else {
+        format!("{}.{:02}", n.hundredths / 100, n.hundredths.rem_euclid(100))
+    }
+}
+
+/// The fraction of a step that needs day-by-day evaluation.
+pub(super) fn is_time_driven(step: &StepDef) -> bool {
+    match &step.trigger {
+        TriggerDef::When(c) => c.time_driven(),
+        TriggerDef::Threshold { extra: Some((_, c)), .. } => c.time_driven(),
+        _ => false,
+    }
 }

@@ -7,6 +7,7 @@
 
 mod interp;
 mod measures;
+mod student;
 
 pub use interp::run;
 
@@ -167,6 +168,9 @@ pub struct ActionRecord {
     /// Sort key: index of the action in its step.
     #[serde(skip)]
     pub action_index: usize,
+    /// Sort key: the student's firing sequence number.
+    #[serde(skip)]
+    pub seq: u64,
     /// The action's structured kind.
     #[serde(skip)]
     pub kind_tag: ActionKindTag,

@@ -28,6 +28,7 @@ pub struct File {
 /// A top-level declaration. Each is introduced by a keyword at which the
 /// parser resynchronises after a syntax error.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)] // items are few; boxing would only add noise
 pub enum Item {
     /// `policy "Name" school "MLG" school_year 2022-2023`
     Policy(PolicyHeader),
@@ -477,6 +478,7 @@ pub struct Rule {
 
 /// A boolean condition.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)] // conditions are small trees built once
 pub enum Cond {
     /// `a and b and …`
     And(Vec<Cond>, Span),

@@ -1,0 +1,400 @@
+//! Per-student evaluation state: the student's registrations and counted
+//! facts, each step's scope-instance state, groups, exemptions, and the
+//! construction of action records when a step fires.
+
+use super::interp::{Firing, is_time_driven};
+use super::measures::{Fact, matches};
+use super::{ActionRecord, Evidence, Registration, StudentInfo};
+use crate::calendar::{Calendar, DayIdx};
+use crate::model::{
+    ActionKindDef, ActionKindTag, AttrCondDef, GroupDef, KindId, Policy, ScopeDef, StepDef,
+};
+use crate::syntax::ast::{Attr, CmpOp, DayUnit, Number, ReclassifyMode, RolesJoin};
+use chrono::{Datelike, NaiveDate};
+use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+
+/// One step's state within its current scope instance.
+#[derive(Debug, Clone, Default)]
+pub(super) struct StepState {
+    /// Key of the current scope instance.
+    pub instance: Option<String>,
+    /// Firings in this instance.
+    pub fired: u32,
+    /// Condition value at the previous evaluation (for `repeat`).
+    pub last_true: bool,
+    /// Counted measure's value at the previous evaluation (repeating thresholds).
+    pub prev_value: i64,
+    /// Count at the previous firing (repeating thresholds' evidence).
+    pub last_count: Option<Number>,
+    /// A firing deferred by a throttle, waiting for an eligible day.
+    pub pending: bool,
+    /// Date of the last firing (kept across instances for throttles).
+    pub last_fire: Option<NaiveDate>,
+}
+
+/// Everything the interpreter knows about one student during a run.
+pub(super) struct StudentCtx<'a> {
+    pub policy: &'a Policy,
+    pub student: &'a str,
+    pub info: Option<&'a StudentInfo>,
+    /// Registrations in evaluation order.
+    pub regs: Vec<&'a Registration>,
+    /// Codes by registration index.
+    pub codes: Vec<Option<String>>,
+    /// Counted facts so far.
+    pub facts: Vec<Fact>,
+    /// Facts added by the registration being evaluated.
+    pub new_facts: Vec<usize>,
+    /// Per step state.
+    pub state: Vec<StepState>,
+    /// Per step: fired at least once this school year.
+    pub fired_ever: Vec<bool>,
+    /// Per step: last firing date (school year wide, for `since last`).
+    pub last_fired: Vec<Option<NaiveDate>>,
+    /// Last date an action of each kind was issued.
+    pub last_action: BTreeMap<ActionKindTag, NaiveDate>,
+    /// Per step: needs day-by-day evaluation.
+    pub time_driven: Vec<bool>,
+    /// True when any step may need day-by-day evaluation.
+    pub needs_daily: bool,
+    /// Exemption ranges: (exemption index, first day, last day).
+    pub exemptions: Vec<(usize, NaiveDate, NaiveDate)>,
+    /// Actions so far.
+    pub out: Vec<ActionRecord>,
+    /// Firing sequence number (output tie-break).
+    pub seq: u64,
+}
+
+impl<'a> StudentCtx<'a> {
+    /// A fresh context for one student's sorted registrations.
+    pub fn new(
+        policy: &'a Policy,
+        student: &'a str,
+        info: Option<&'a StudentInfo>,
+        regs: Vec<&'a Registration>,
+    ) -> Self {
+        let n = policy.steps.len();
+        let time_driven: Vec<bool> = policy.steps.iter().map(is_time_driven).collect();
+        let needs_daily =
+            time_driven.iter().any(|t| *t) || policy.steps.iter().any(|s| s.throttle.is_some());
+        let codes = regs.iter().map(|r| r.code.clone()).collect();
+        let mut ctx = StudentCtx {
+            policy,
+            student,
+            info,
+            regs,
+            codes,
+            facts: Vec::new(),
+            new_facts: Vec::new(),
+            state: vec![StepState::default(); n],
+            fired_ever: vec![false; n],
+            last_fired: vec![None; n],
+            last_action: BTreeMap::new(),
+            time_driven,
+            needs_daily,
+            exemptions: Vec::new(),
+            out: Vec::new(),
+            seq: 0,
+        };
+        ctx.exemptions = ctx.exemption_ranges();
+        ctx
+    }
+
+    /// The actions produced.
+    pub fn into_actions(self) -> Vec<ActionRecord> {
+        self.out
+    }
+
+    /// The school day index of `date` (a non-school day maps to the next
+    /// school day; `io` rejects such rows before evaluation).
+    pub fn day_of(&self, date: NaiveDate) -> DayIdx {
+        let cal = &self.policy.calendar;
+        cal.day_index(date)
+            .or_else(|| cal.next_school_day_from(date))
+            .unwrap_or_else(|| cal.num_school_days().saturating_sub(1))
+    }
+
+    /// `date/pN/kind` (or `date/kind` for a signal): a registration's key.
+    pub fn registration_key(&self, r: usize) -> String {
+        let reg = self.regs[r];
+        let kind = &self.policy.kinds[reg.kind].id;
+        match reg.period {
+            Some(p) => format!("{}/p{p}/{kind}", reg.date),
+            None => format!("{}/{kind}", reg.date),
+        }
+    }
+
+    /// Kinds a registration is counted as, after reclassification.
+    pub fn counted_kinds(&self, reg: &Registration) -> Vec<KindId> {
+        let mut kinds = vec![reg.kind];
+        let probe = Fact {
+            day: 0,
+            date: reg.date,
+            period: reg.period,
+            kind: reg.kind,
+            minutes: reg.minutes,
+            auth: reg.authorization,
+            reg: 0,
+        };
+        for rc in &self.policy.reclassifications {
+            if rc.from != reg.kind || !matches(&probe, rc.from, &rc.filter, reg.code.as_deref()) {
+                continue;
+            }
+            if rc.mode == ReclassifyMode::Instead {
+                kinds.retain(|k| *k != rc.from);
+            }
+            if !kinds.contains(&rc.to) {
+                kinds.push(rc.to);
+            }
+        }
+        kinds
+    }
+
+    /// True when `kind` is not counted on `date` because of an exemption.
+    pub fn kind_exempt(&self, kind: KindId, date: NaiveDate) -> bool {
+        self.exemptions.iter().any(|(e, a, b)| {
+            *a <= date && date <= *b && self.policy.exemptions[*e].kinds.contains(&kind)
+        })
+    }
+
+    fn exemption_ranges(&self) -> Vec<(usize, NaiveDate, NaiveDate)> {
+        let mut out = Vec::new();
+        let far = self.policy.calendar.last;
+        for (i, e) in self.policy.exemptions.iter().enumerate() {
+            if let Some(info) = self.info {
+                for (id, a, b) in &info.exemptions {
+                    if *id == e.id {
+                        out.push((i, *a, *b));
+                    }
+                }
+            }
+            let Some(open) = e.from_signal else { continue };
+            let mut start: Option<NaiveDate> = None;
+            for r in &self.regs {
+                if r.kind == open && start.is_none() {
+                    start = Some(r.date);
+                } else if Some(r.kind) == e.until_signal
+                    && let Some(s) = start.take()
+                {
+                    out.push((i, s, r.date));
+                }
+            }
+            if let Some(s) = start {
+                out.push((i, s, far));
+            }
+        }
+        out
+    }
+
+    /// True when `step` applies to this student on `date`: its group
+    /// selector holds and no exemption excludes its ladder.
+    pub fn applies(&self, step: &StepDef, date: NaiveDate) -> bool {
+        if let Some(sel) = step.selector
+            && self.in_group(&self.policy.groups[sel.group], date) == sel.except
+        {
+            return false;
+        }
+        let Some(l) = step.ladder else { return true };
+        !self.exemptions.iter().any(|(e, a, b)| {
+            *a <= date && date <= *b && self.policy.exemptions[*e].ladders.contains(&l)
+        })
+    }
+
+    fn in_group(&self, g: &GroupDef, date: NaiveDate) -> bool {
+        let Some(info) = self.info else { return false };
+        if g.conditions.is_empty() {
+            return info.groups.iter().any(|x| {
+                let x = x.trim();
+                x.eq_ignore_ascii_case(&g.id) || x.eq_ignore_ascii_case(&g.name)
+            });
+        }
+        g.conditions.iter().all(|c| attr_holds(info, c, date))
+    }
+
+    /// The scope instance of step `s` at day `d`: (key, first date counted).
+    pub fn scope_instance(&self, s: usize, d: DayIdx) -> Option<(String, NaiveDate)> {
+        let cal = &self.policy.calendar;
+        let date = cal.date(d);
+        let sy = self.policy.school_year_label();
+        let since = |last: Option<NaiveDate>| match last {
+            None => Some((format!("{sy}/since-start"), cal.first)),
+            Some(f) => Some((format!("{sy}/since-{f}"), Calendar::add_days(f, 1))),
+        };
+        match &self.policy.steps[s].scope {
+            ScopeDef::SchoolYear => Some((sy, cal.first)),
+            ScopeDef::Term(t) => {
+                let t = cal.terms.get(*t)?;
+                (t.start <= date && date <= t.end).then(|| (format!("{sy}/{}", t.id), t.start))
+            }
+            ScopeDef::Month => {
+                let first = date.with_day(1)?;
+                Some((format!("{sy}/{}", date.format("%Y-%m")), first))
+            }
+            ScopeDef::SchoolWeek => {
+                let iso = date.iso_week();
+                let monday = NaiveDate::from_isoywd_opt(iso.year(), iso.week(), chrono::Weekday::Mon)?;
+                Some((format!("{sy}/w{}-{:02}", iso.year(), iso.week()), monday))
+            }
+            ScopeDef::SinceStep(x) => since(self.last_fired.get(*x).copied().flatten()),
+            ScopeDef::SinceActionKind(tag) => since(self.last_action.get(tag).copied()),
+        }
+    }
+
+    /// Record a firing of step `s` at day `d`: one action record per action.
+    pub fn fire(&mut self, s: usize, d: DayIdx, reg: Option<usize>, firing: Firing) {
+        let policy = self.policy;
+        let step = &policy.steps[s];
+        let cal = &policy.calendar;
+        let date = cal.date(d);
+        let st = &mut self.state[s];
+        st.fired += 1;
+        st.pending = false;
+        st.last_fire = Some(date);
+        self.fired_ever[s] = true;
+        self.last_fired[s] = Some(date);
+        self.seq += 1;
+        let trigger = reg.map(|r| self.evidence_of_reg(r));
+        let evidence: Vec<Evidence> = firing
+            .evidence
+            .iter()
+            .map(|&i| self.evidence_of_reg(self.facts[i].reg as usize))
+            .collect();
+        let base = format!("{}/{}/{}", step.id, self.student, firing.identity);
+        let mut dues: Vec<Option<NaiveDate>> = Vec::with_capacity(step.actions.len());
+        for (i, a) in step.actions.iter().enumerate() {
+            let earlier = a.after.and_then(|j| dues.get(j).copied().flatten());
+            let from = earlier.unwrap_or(date);
+            let due = match a.due {
+                Some((n, DayUnit::SchoolDays)) => Some(cal.add_school_days(from, n)),
+                Some((n, DayUnit::Days)) => Some(Calendar::add_days(from, n)),
+                None => earlier,
+            };
+            dues.push(due);
+            let tag = a.kind.tag();
+            self.last_action.insert(tag, date);
+            let suffix = a.label.clone().unwrap_or_else(|| format!("a{}", i + 1));
+            self.out.push(ActionRecord {
+                id: format!("{base}/{suffix}"),
+                student: self.student.to_string(),
+                ladder: step.ladder.map(|l| policy.ladders[l].id.clone()),
+                step: step.id.clone(),
+                title: step.title.clone(),
+                triggered_on: date,
+                roles: a.roles.iter().map(|r| policy.roles[*r].id.clone()).collect(),
+                roles_join: match a.roles_join {
+                    RolesJoin::Or => "or",
+                    RolesJoin::And => "and",
+                },
+                text: a.text.clone(),
+                cc: a.cc.iter().map(|r| policy.roles[*r].id.clone()).collect(),
+                due,
+                optional: a.optional,
+                kind: tag.as_str(),
+                params: self.params(&a.kind, reg.is_some()),
+                law: step.law,
+                trigger: trigger.clone(),
+                evidence: evidence.clone(),
+                after: a.after.and_then(|j| step.actions.get(j)).and_then(|b| b.label.clone()),
+                step_index: s,
+                action_index: i,
+                seq: self.seq,
+                kind_tag: tag,
+            });
+        }
+    }
+
+    fn evidence_of_reg(&self, r: usize) -> Evidence {
+        let reg = self.regs[r];
+        Evidence {
+            date: reg.date,
+            period: reg.period,
+            kind: self.policy.kinds[reg.kind].id.clone(),
+            minutes: reg.minutes,
+        }
+    }
+
+    fn params(&self, kind: &ActionKindDef, has_trigger: bool) -> Map<String, Value> {
+        let roles = |v: &[usize]| -> Value {
+            Value::Array(
+                v.iter()
+                    .map(|r| Value::String(self.policy.roles[*r].id.clone()))
+                    .collect(),
+            )
+        };
+        let mut m = Map::new();
+        match kind {
+            ActionKindDef::Task | ActionKindDef::DuoReport => {}
+            ActionKindDef::Inform(v) | ActionKindDef::Mail(v) => {
+                m.insert("to".into(), roles(v));
+            }
+            ActionKindDef::Appointment(v) => {
+                m.insert("with".into(), roles(v));
+            }
+            ActionKindDef::Sanction { at, minutes } => {
+                m.insert(
+                    "at".into(),
+                    at.map(|t| json!(t.format("%H:%M").to_string()))
+                        .unwrap_or(Value::Null),
+                );
+                m.insert("minutes".into(), minutes.map(|x| json!(x)).unwrap_or(Value::Null));
+            }
+            ActionKindDef::MakeUp(f) => {
+                m.insert("factor".into(), number_json(*f));
+                // One registration is one lesson hour.
+                let hours = if has_trigger { number_json(*f) } else { Value::Null };
+                m.insert("lesson_hours".into(), hours);
+            }
+            ActionKindDef::Referral(r) => {
+                m.insert("to".into(), json!(self.policy.roles[*r].id));
+            }
+        }
+        m
+    }
+}
+
+/// A number as JSON: an integer when whole, else a decimal.
+fn number_json(n: Number) -> Value {
+    if n.is_whole() {
+        json!(n.hundredths / 100)
+    } else {
+        json!(n.hundredths as f64 / 100.0)
+    }
+}
+
+/// Whole years between `birth` and `on`.
+fn age_on(birth: NaiveDate, on: NaiveDate) -> i64 {
+    let mut age = i64::from(on.year() - birth.year());
+    if (on.month(), on.day()) < (birth.month(), birth.day()) {
+        age -= 1;
+    }
+    age
+}
+
+fn attr_holds(info: &StudentInfo, c: &AttrCondDef, date: NaiveDate) -> bool {
+    match c.attr {
+        Attr::Age => {
+            let Some(b) = info.birthdate else { return false };
+            let age = age_on(b, date);
+            c.numbers.iter().any(|&n| {
+                let n = i64::from(n);
+                match c.op {
+                    CmpOp::Gt => age > n,
+                    CmpOp::Ge => age >= n,
+                    CmpOp::Lt => age < n,
+                    CmpOp::Le => age <= n,
+                    CmpOp::Eq => age == n,
+                }
+            })
+        }
+        Attr::Grade | Attr::Location | Attr::Class => {
+            let v = match c.attr {
+                Attr::Grade => &info.grade,
+                Attr::Location => &info.location,
+                _ => &info.class,
+            };
+            v.as_deref()
+                .is_some_and(|v| c.texts.iter().any(|t| t.trim() == v.trim()))
+        }
+    }
+}
