@@ -156,17 +156,25 @@ impl StudentCtx<'_> {
                 continue;
             }
             let date = self.policy.calendar.date(d);
-            if !self.applies(step, date) {
-                continue;
-            }
             let Some((key, start)) = self.scope_instance(s, d) else {
                 continue;
             };
             if self.state[s].instance.as_deref() != Some(key.as_str()) {
+                // A new scope instance: counting restarts; the throttle's
+                // memory of the last firing is kept.
                 self.state[s] = StepState {
                     instance: Some(key.clone()),
+                    last_fire: self.state[s].last_fire,
                     ..StepState::default()
                 };
+            }
+            if !self.applies(step, date) {
+                // Counts reached while a step does not apply (group, ladder
+                // exemption) are passed over, not fired later.
+                if let (Some(_), TriggerDef::Threshold { measure, .. }) = (reg, &step.trigger) {
+                    self.state[s].prev_value = self.int_value(*measure, start, d);
+                }
+                continue;
             }
             for firing in self.step_firings(s, d, reg, &key, start) {
                 self.fire(s, d, reg, firing);
