@@ -10,6 +10,7 @@
 pub mod calendar;
 pub mod check;
 pub mod eval;
+pub mod io;
 pub mod model;
 pub mod span;
 pub mod syntax;

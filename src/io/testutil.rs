@@ -1,0 +1,95 @@
+//! A small MLG-like policy built by hand, for the readers' unit tests.
+
+use crate::calendar::{Calendar, FreeRange};
+use crate::model::{CodeMeaning, ExemptionDef, GroupDef, KindDef, Policy, RoleDef};
+use crate::syntax::ast::Authorization::{self, Authorized, Unauthorized};
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+
+pub(crate) fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn kind(id: &str, signal: bool, authorization: Authorization) -> KindDef {
+    KindDef {
+        id: id.into(),
+        name: id.into(),
+        signal,
+        authorization,
+    }
+}
+
+pub(crate) fn calendar() -> Calendar {
+    let mut periods = [None; 7];
+    for p in periods.iter_mut().take(5) {
+        *p = Some((1, 8));
+    }
+    periods[2] = Some((1, 6));
+    let free = vec![FreeRange {
+        name: "Herfstvakantie".into(),
+        start: d("2022-10-15"),
+        end: d("2022-10-23"),
+    }];
+    Calendar::new(
+        "Test".into(),
+        d("2022-08-29"),
+        d("2023-07-21"),
+        50,
+        periods,
+        free,
+        vec![],
+    )
+}
+
+pub(crate) fn policy() -> Policy {
+    let kinds = vec![
+        kind("late", false, Unauthorized),
+        kind("sick", false, Authorized),
+        kind("truancy", false, Unauthorized),
+        kind("removal", false, Authorized),
+        kind("authorized", false, Authorized),
+        kind("special_arrangement", true, Authorized),
+        kind("unclear_illness", true, Authorized),
+    ];
+    let mut codes = BTreeMap::new();
+    codes.insert("L".to_string(), CodeMeaning::Kind(0, Unauthorized));
+    codes.insert("La".to_string(), CodeMeaning::Kind(0, Authorized));
+    codes.insert("Z".to_string(), CodeMeaning::Kind(1, Authorized));
+    codes.insert("S".to_string(), CodeMeaning::Kind(2, Unauthorized));
+    codes.insert("HV".to_string(), CodeMeaning::Ignored);
+    Policy {
+        name: "Test".into(),
+        school: "T".into(),
+        school_year: (2022, 2023),
+        calendar: calendar(),
+        roles: vec![
+            RoleDef {
+                id: "vc".into(),
+                name: "Verzuimcoördinator".into(),
+            },
+            RoleDef {
+                id: "mentor".into(),
+                name: "Mentor".into(),
+            },
+        ],
+        kinds,
+        codes,
+        groups: vec![GroupDef {
+            id: "previous_year_high".into(),
+            name: "veel verzuim 21/22".into(),
+            conditions: vec![],
+        }],
+        reclassifications: vec![],
+        exemptions: vec![ExemptionDef {
+            id: "medical".into(),
+            name: "Medisch".into(),
+            kinds: vec![1],
+            ladders: vec![],
+            from_signal: None,
+            until_signal: None,
+        }],
+        ladders: vec![],
+        steps: vec![],
+        measures: vec![],
+    }
+}
