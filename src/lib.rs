@@ -9,6 +9,7 @@
 
 pub mod calendar;
 pub mod check;
+pub mod diagnostics;
 pub mod eval;
 pub mod io;
 pub mod model;

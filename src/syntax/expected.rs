@@ -1,0 +1,354 @@
+//! Turns pest's "expected one of these rules at this position" into a
+//! [`SyntaxError`] worded for people. Rule names never reach the user: every
+//! rule is described by [`describe`], and a few common mistakes (`≥`,
+//! `hours`, `2023/02/28`, a missing `}` or action text, an unknown
+//! declaration) get errors of their own.
+
+use super::error::SyntaxError;
+use super::grammar::Rule;
+use super::lexer::{Scan, TOP_LEVEL_KEYWORDS};
+use crate::span::Span;
+use std::ops::Range;
+
+/// The text at the error position, as far as the user sees it.
+struct Found {
+    /// The token (`None`: nothing before the end of the chunk).
+    token: Option<String>,
+    /// Where the token is (zero width at the previous token's end if none).
+    span: Span,
+    /// End of the previous token in the chunk (the chunk start if none).
+    prev_end: usize,
+    /// True when the token is on a later line than the previous token.
+    new_line: bool,
+}
+
+/// Where and what pest expected.
+pub(crate) struct Context<'a> {
+    /// The whole source.
+    pub src: &'a str,
+    /// The chunk that was parsed.
+    pub chunk: Range<usize>,
+    /// The lexical scan of the whole source.
+    pub scan: &'a Scan,
+}
+
+/// Converts a pest error of a chunk parse into one syntax error.
+pub(crate) fn convert(err: &pest::error::Error<Rule>, cx: &Context<'_>) -> SyntaxError {
+    let pos = match err.location {
+        pest::error::InputLocation::Pos(p) => p,
+        pest::error::InputLocation::Span((p, _)) => p,
+    };
+    let positives = match &err.variant {
+        pest::error::ErrorVariant::ParsingError { positives, .. } => positives.clone(),
+        pest::error::ErrorVariant::CustomError { message } => {
+            return SyntaxError::internal(message.clone(), Span::new(pos, pos));
+        }
+    };
+    let found = found_at(cx, pos);
+    classify(cx, &positives, &found)
+}
+
+/// Picks the most specific error for what was expected and found.
+fn classify(cx: &Context<'_>, positives: &[Rule], found: &Found) -> SyntaxError {
+    let tok = found.token.as_deref().unwrap_or("");
+    let has = |r: Rule| positives.contains(&r);
+    let at_top = positives.iter().any(|r| is_top_level(*r)) || has(Rule::EOI);
+    let first_in_chunk = found.prev_end <= cx.chunk.start;
+    if at_top && found.token.is_some() && (found.new_line || first_in_chunk) {
+        return unknown_declaration(tok, found.span);
+    }
+    if let Some(e) = bad_comparison(tok, found.span) {
+        return e;
+    }
+    if tok == "hours" {
+        return unitless_hours(cx, found.span);
+    }
+    if (has(Rule::date) || has(Rule::year_range)) && tok.starts_with(|c: char| c.is_ascii_digit()) {
+        return invalid_date(tok, has(Rule::date), found.span);
+    }
+    let closing = found.token.is_none()
+        || tok == "step"
+        || TOP_LEVEL_KEYWORDS.contains(&tok) && found.new_line;
+    if has(Rule::rbrace)
+        && closing
+        && let Some(open) = cx.scan.unclosed_brace(&cx.chunk, found.span.start)
+    {
+        return unclosed_block(open, found);
+    }
+    if has(Rule::action_text) && (found.new_line || found.token.is_none() || tok == "}") {
+        return missing_text(found);
+    }
+    unexpected(positives, found)
+}
+
+/// Describes the token at `pos` (or the end of the chunk).
+fn found_at(cx: &Context<'_>, pos: usize) -> Found {
+    let prev_end = cx.scan.prev_token_end(cx.src, pos, cx.chunk.start);
+    let between = cx.src.get(prev_end..pos).unwrap_or("");
+    let rest = cx.src.get(pos..cx.chunk.end).unwrap_or("");
+    let token = if pos >= cx.chunk.end || rest.trim().is_empty() {
+        None
+    } else {
+        Some(token_at(rest))
+    };
+    let span = match &token {
+        Some(t) => Span::new(pos, pos + t.len()),
+        None => Span::new(prev_end, prev_end),
+    };
+    Found {
+        token,
+        span,
+        prev_end,
+        new_line: between.contains('\n') || pos >= cx.chunk.end,
+    }
+}
+
+/// The token at the start of `rest`: a word, a number-like run, a string, or
+/// a run of operator characters.
+fn token_at(rest: &str) -> String {
+    let first = rest.chars().next().unwrap_or(' ');
+    if first == '"' {
+        let end = rest
+            .char_indices()
+            .skip(1)
+            .find(|&(_, c)| c == '"' || c == '\n')
+            .map_or(rest.len(), |(i, c)| if c == '"' { i + 1 } else { i });
+        return rest.get(..end).unwrap_or(rest).to_string();
+    }
+    let word = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
+    let end = if first.is_ascii_digit() {
+        let numberish = |c: char| word(c) || matches!(c, '/' | '.' | ':');
+        let run = rest.find(|c| !numberish(c)).unwrap_or(rest.len());
+        rest.get(..run).and_then(|r| r.find("..")).unwrap_or(run)
+    } else if word(first) {
+        rest.find(|c| !word(c)).unwrap_or(rest.len())
+    } else {
+        let op = |c: char| "<>=!≥≤≠".contains(c);
+        if op(first) {
+            rest.find(|c| !op(c)).unwrap_or(rest.len())
+        } else {
+            first.len_utf8()
+        }
+    };
+    rest.get(..end.max(first.len_utf8()))
+        .unwrap_or(rest)
+        .to_string()
+}
+
+/// True for the keyword rules that start a declaration.
+fn is_top_level(r: Rule) -> bool {
+    matches!(
+        r,
+        Rule::kw_policy
+            | Rule::kw_use
+            | Rule::kw_role
+            | Rule::kw_event
+            | Rule::kw_ignore
+            | Rule::kw_group
+            | Rule::kw_reclassify
+            | Rule::kw_exemption
+            | Rule::kw_rule
+            | Rule::kw_law
+    )
+}
+
+/// `` `foo` does not start a declaration``, with a suggestion.
+fn unknown_declaration(tok: &str, span: Span) -> SyntaxError {
+    let help = match closest(tok, TOP_LEVEL_KEYWORDS.iter().copied()) {
+        Some(kw) => format!("did you mean `{kw}`?"),
+        None => format!(
+            "a declaration starts with {}",
+            or_list(TOP_LEVEL_KEYWORDS[..13].iter().map(|k| format!("`{k}`")))
+        ),
+    };
+    SyntaxError::UnknownDeclaration {
+        found: tok.to_string(),
+        span,
+        help,
+    }
+}
+
+/// `≥`, `=>`, `==`, … with the operator to write instead.
+fn bad_comparison(tok: &str, span: Span) -> Option<SyntaxError> {
+    let instead = match tok {
+        "≥" | "=>" => "write `>=` for “at least”",
+        "≤" | "=<" => "write `<=` for “at most”",
+        "==" => "write a single `=` for “equals”",
+        "!=" | "≠" | "<>" => "there is no “not equal”: write `not (… = …)`",
+        _ => return None,
+    };
+    Some(SyntaxError::BadComparison {
+        found: tok.to_string(),
+        span,
+        help: instead.to_string(),
+    })
+}
+
+/// `hours` as a unit or as a measure function.
+fn unitless_hours(cx: &Context<'_>, span: Span) -> SyntaxError {
+    let call = cx
+        .src
+        .get(span.end..cx.chunk.end)
+        .is_some_and(|r| r.trim_start().starts_with('('));
+    let help = if call {
+        "write `lesson_hours(…)` (one per registered lesson) or `clock_hours(…)` (registered minutes / 60)"
+    } else {
+        "write `lesson_hours` (lessons) or `clock_hours` (hours of 60 minutes)"
+    };
+    SyntaxError::UnitlessHours {
+        span,
+        help: help.to_string(),
+    }
+}
+
+/// A date-like token that is not `YYYY-MM-DD` (or a school year not `YYYY-YYYY`).
+fn invalid_date(tok: &str, date: bool, span: Span) -> SyntaxError {
+    let parts: Vec<&str> = tok.split(['-', '/', '.']).collect();
+    let numeric = parts
+        .iter()
+        .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    let (what, guess) = if date {
+        let guess = match (numeric, parts.as_slice()) {
+            (true, [y, m, d]) if y.len() == 4 => Some(format!("{y}-{m:0>2}-{d:0>2}")),
+            (true, [d, m, y]) if y.len() == 4 => Some(format!("{y}-{m:0>2}-{d:0>2}")),
+            _ => None,
+        };
+        ("a date written as YYYY-MM-DD", guess)
+    } else {
+        let guess = match (numeric, parts.as_slice()) {
+            (true, [a, b]) if a.len() == 4 && b.len() == 4 => Some(format!("{a}-{b}")),
+            (true, [a, b]) if a.len() == 4 && b.len() == 2 => Some(format!("{a}-{}{b}", &a[..2])),
+            _ => None,
+        };
+        ("a school year written as YYYY-YYYY", guess)
+    };
+    let help = match guess.filter(|g| g.len() == 10 || g.len() == 9) {
+        Some(g) => format!("write `{g}`"),
+        None if date => "write dates as year-month-day with dashes, like 2023-02-28".to_string(),
+        None => "write the school year as two years with a dash, like 2022-2023".to_string(),
+    };
+    SyntaxError::InvalidDateFormat {
+        found: tok.to_string(),
+        what: what.to_string(),
+        span,
+        help,
+    }
+}
+
+/// A block whose `}` is missing.
+fn unclosed_block(open: usize, found: &Found) -> SyntaxError {
+    let at = if found.token.is_some() {
+        found.span
+    } else {
+        Span::new(found.prev_end, found.prev_end)
+    };
+    SyntaxError::UnclosedBlock {
+        open: Span::new(open, open + 1),
+        at,
+        help: "add a `}` after the last line of the block".to_string(),
+    }
+}
+
+/// An action without text.
+fn missing_text(found: &Found) -> SyntaxError {
+    SyntaxError::MissingText {
+        span: Span::new(found.prev_end, found.prev_end),
+        help: "every action says what to do, in quotes: `vc: inform mentor \"Licht mentor in\"`"
+            .to_string(),
+    }
+}
+
+/// The general case: "expected …, found …".
+fn unexpected(positives: &[Rule], found: &Found) -> SyntaxError {
+    let mut rules: Vec<Rule> = positives
+        .iter()
+        .copied()
+        .filter(|r| !is_top_level(*r) && *r != Rule::EOI)
+        .collect();
+    rules.sort();
+    let mut phrases: Vec<&str> = Vec::new();
+    for r in &rules {
+        let d = describe(*r);
+        if !phrases.contains(&d.0) {
+            phrases.push(d.0);
+        }
+    }
+    let expected = if phrases.is_empty() {
+        "the end of the declaration".to_string()
+    } else {
+        or_list(phrases.iter().map(|p| p.to_string()))
+    };
+    let (found_text, label) = match &found.token {
+        Some(t) if found.new_line => (
+            format!("`{}` on the next line", short(t)),
+            "unexpected here",
+        ),
+        Some(t) => (format!("`{}`", short(t)), "unexpected here"),
+        None => (
+            "the end of the declaration".to_string(),
+            "expected more after this",
+        ),
+    };
+    let help = help_for(&rules, found);
+    SyntaxError::Unexpected {
+        expected,
+        found: found_text,
+        span: found.span,
+        label: label.to_string(),
+        help,
+    }
+}
+
+/// A did-you-mean, or an example for the first expected rule.
+fn help_for(rules: &[Rule], found: &Found) -> String {
+    if let Some(tok) = &found.token {
+        let words = rules.iter().flat_map(|r| describe(*r).2.iter().copied());
+        if let Some(w) = closest(tok, words) {
+            return format!("did you mean `{w}`?");
+        }
+    }
+    rules
+        .iter()
+        .find_map(|r| describe(*r).1)
+        .unwrap_or("check the spelling and the order of the words here")
+        .to_string()
+}
+
+/// The closest candidate to `word` within a small edit distance.
+fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    if word.chars().count() < 2 || !word.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        return None;
+    }
+    let limit = if word.len() <= 4 { 1 } else { 2 };
+    candidates
+        .filter(|c| *c != word)
+        .map(|c| (strsim::damerau_levenshtein(word, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// At most 40 characters of a token, with an ellipsis.
+fn short(tok: &str) -> String {
+    if tok.chars().count() <= 40 {
+        tok.to_string()
+    } else {
+        let head: String = tok.chars().take(38).collect();
+        format!("{head}…")
+    }
+}
+
+/// `a`, `a or b`, `a, b or c`.
+fn or_list(items: impl Iterator<Item = String>) -> String {
+    let items: Vec<String> = items.collect();
+    match items.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, init)) => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+/// A rule in words: (phrase, example help, keywords it spells).
+fn describe(r: Rule) -> (&'static str, Option<&'static str>, &'static [&'static str]) {
+    super::words::describe(r)
+}
