@@ -5,12 +5,16 @@
 //! → `check` (name resolution, units, dates → [`model::Policy`]) → `eval`
 //! (calendar-aware interpreter over registrations → actions) → `io` (CSV/JSON
 //! readers and the table/JSON/CSV writers) → `cli`.
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 pub mod calendar;
 pub mod check;
 pub mod diagnostics;
 pub mod eval;
+pub mod generate;
 pub mod io;
 pub mod model;
 pub mod span;

@@ -52,6 +52,8 @@ pub enum DataErrorCode {
     BadExemption,
     /// A roster group the policy does not use (a warning).
     UnknownGroup,
+    /// A student with registrations who is not in the roster (a warning).
+    UnknownStudent,
 }
 
 impl DataErrorCode {
@@ -79,6 +81,7 @@ impl DataErrorCode {
             BadRange => "bad-range",
             BadExemption => "bad-exemption",
             UnknownGroup => "unknown-group",
+            UnknownStudent => "unknown-student",
         }
     }
 }

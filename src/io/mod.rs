@@ -9,7 +9,7 @@ pub mod output;
 pub mod roster;
 pub mod table;
 #[cfg(test)]
-mod testutil;
+pub(crate) mod testutil;
 
 pub use error::{DataError, DataErrorCode, ReadError};
 
@@ -91,7 +91,7 @@ pub(crate) fn join_list<'a, I: IntoIterator<Item = &'a str>>(items: I) -> String
 
 /// Parse a strict `YYYY-MM-DD` date. The error is (message, help): a
 /// malformed value (`5-9-2022`) or an impossible one (`2023-02-30`).
-pub(crate) fn parse_date(value: &str) -> Result<NaiveDate, (String, Option<String>)> {
+pub fn parse_date(value: &str) -> Result<NaiveDate, (String, Option<String>)> {
     let b = value.as_bytes();
     let shape = b.len() == 10
         && b[4] == b'-'

@@ -93,3 +93,35 @@ pub(crate) fn policy() -> Policy {
         measures: vec![],
     }
 }
+
+/// The real Regio Noord 2022/23 calendar (200 school days).
+pub(crate) fn noord() -> Calendar {
+    let f = |n: &str, a: &str, b: &str| FreeRange {
+        name: n.into(),
+        start: d(a),
+        end: d(b),
+    };
+    let mut periods = [None; 7];
+    for p in periods.iter_mut().take(5) {
+        *p = Some((1, 8));
+    }
+    let free = vec![
+        f("Herfstvakantie", "2022-10-15", "2022-10-23"),
+        f("Kerstvakantie", "2022-12-24", "2023-01-08"),
+        f("Voorjaarsvakantie", "2023-02-25", "2023-03-05"),
+        f("Goede Vrijdag", "2023-04-07", "2023-04-07"),
+        f("Tweede Paasdag", "2023-04-10", "2023-04-10"),
+        f("Meivakantie", "2023-04-22", "2023-05-07"),
+        f("Hemelvaart", "2023-05-18", "2023-05-19"),
+        f("Tweede Pinksterdag", "2023-05-29", "2023-05-29"),
+    ];
+    Calendar::new(
+        "Regio Noord 2022/23".into(),
+        d("2022-08-29"),
+        d("2023-07-21"),
+        50,
+        periods,
+        free,
+        vec![],
+    )
+}
