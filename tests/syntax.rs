@@ -56,10 +56,15 @@ fn every_policy_parses() {
 
 #[test]
 fn syntax_fixtures() {
-    insta::glob!("fixtures/syntax/*.verzuim", |path| {
-        let src = std::fs::read_to_string(path).unwrap();
-        let name = path.file_name().unwrap().to_string_lossy().to_string();
-        let out = rendered(&name, &src);
-        insta::assert_snapshot!(format!("── source ──\n{src}── diagnostics ──\n{out}"));
+    insta::with_settings!({
+        snapshot_path => "fixtures/syntax/snapshots",
+        prepend_module_to_snapshot => false,
+    }, {
+        insta::glob!("fixtures/syntax/*.verzuim", |path| {
+            let src = std::fs::read_to_string(path).unwrap();
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            let out = rendered(&name, &src);
+            insta::assert_snapshot!(format!("── source ──\n{src}── diagnostics ──\n{out}"));
+        });
     });
 }

@@ -70,8 +70,10 @@ pub enum SyntaxError {
         #[label(primary, "this `{{` has no matching `}}`")]
         open: Span,
         /// Where the `}` was expected at the latest.
-        #[label("expected `}}` before this")]
+        #[label("{at_label}")]
         at: Span,
+        /// The label of `at`.
+        at_label: String,
         /// How to fix it.
         #[help]
         help: String,

@@ -52,9 +52,10 @@ pub(crate) fn convert(err: &pest::error::Error<Rule>, cx: &Context<'_>) -> Synta
 fn classify(cx: &Context<'_>, positives: &[Rule], found: &Found) -> SyntaxError {
     let tok = found.token.as_deref().unwrap_or("");
     let has = |r: Rule| positives.contains(&r);
-    let at_top = positives.iter().any(|r| is_top_level(*r)) || has(Rule::EOI);
+    let at_top = has(Rule::kw_policy);
     let first_in_chunk = found.prev_end <= cx.chunk.start;
-    if at_top && found.token.is_some() && (found.new_line || first_in_chunk) {
+    let word = tok.starts_with(|c: char| c.is_alphabetic());
+    if at_top && word && (found.new_line || first_in_chunk) {
         return unknown_declaration(tok, found.span);
     }
     if let Some(e) = bad_comparison(tok, found.span) {
@@ -78,12 +79,14 @@ fn classify(cx: &Context<'_>, positives: &[Rule], found: &Found) -> SyntaxError 
     if has(Rule::action_text) && (found.new_line || found.token.is_none() || tok == "}") {
         return missing_text(found);
     }
-    unexpected(positives, found)
+    unexpected(positives, at_top, found)
 }
 
 /// Describes the token at `pos` (or the end of the chunk).
 fn found_at(cx: &Context<'_>, pos: usize) -> Found {
-    let prev_end = cx.scan.prev_token_end(cx.src, pos, cx.chunk.start);
+    let prev_end = cx
+        .scan
+        .prev_token_end(cx.src, pos.min(cx.chunk.end), cx.chunk.start);
     let between = cx.src.get(prev_end..pos).unwrap_or("");
     let rest = cx.src.get(pos..cx.chunk.end).unwrap_or("");
     let token = if pos >= cx.chunk.end || rest.trim().is_empty() {
@@ -141,14 +144,18 @@ fn is_top_level(r: Rule) -> bool {
         r,
         Rule::kw_policy
             | Rule::kw_use
+            | Rule::kw_calendar
             | Rule::kw_role
             | Rule::kw_event
             | Rule::kw_ignore
+            | Rule::kw_signal
             | Rule::kw_group
             | Rule::kw_reclassify
             | Rule::kw_exemption
+            | Rule::kw_ladder
             | Rule::kw_rule
             | Rule::kw_law
+            | Rule::EOI
     )
 }
 
@@ -156,6 +163,7 @@ fn is_top_level(r: Rule) -> bool {
 fn unknown_declaration(tok: &str, span: Span) -> SyntaxError {
     let help = match closest(tok, TOP_LEVEL_KEYWORDS.iter().copied()) {
         Some(kw) => format!("did you mean `{kw}`?"),
+        None if tok == "test" => "`test` blocks are not supported in policy files yet".to_string(),
         None => format!(
             "a declaration starts with {}",
             or_list(TOP_LEVEL_KEYWORDS[..13].iter().map(|k| format!("`{k}`")))
@@ -237,14 +245,18 @@ fn invalid_date(tok: &str, date: bool, span: Span) -> SyntaxError {
 
 /// A block whose `}` is missing.
 fn unclosed_block(open: usize, found: &Found) -> SyntaxError {
-    let at = if found.token.is_some() {
-        found.span
+    let (at, at_label) = if found.token.is_some() {
+        (found.span, "expected `}` before this")
     } else {
-        Span::new(found.prev_end, found.prev_end)
+        (
+            Span::new(found.prev_end, found.prev_end),
+            "expected `}` after this",
+        )
     };
     SyntaxError::UnclosedBlock {
         open: Span::new(open, open + 1),
         at,
+        at_label: at_label.to_string(),
         help: "add a `}` after the last line of the block".to_string(),
     }
 }
@@ -259,20 +271,18 @@ fn missing_text(found: &Found) -> SyntaxError {
 }
 
 /// The general case: "expected …, found …".
-fn unexpected(positives: &[Rule], found: &Found) -> SyntaxError {
-    let mut rules: Vec<Rule> = positives
+fn unexpected(positives: &[Rule], at_top: bool, found: &Found) -> SyntaxError {
+    let rules: Vec<Rule> = positives
         .iter()
         .copied()
-        .filter(|r| !is_top_level(*r) && *r != Rule::EOI)
+        .filter(|r| !(at_top && is_top_level(*r)))
         .collect();
-    rules.sort();
-    let mut phrases: Vec<&str> = Vec::new();
-    for r in &rules {
-        let d = describe(*r);
-        if !phrases.contains(&d.0) {
-            phrases.push(d.0);
-        }
-    }
+    let mut phrases: Vec<&str> = rules
+        .iter()
+        .flat_map(|r| describe(*r).0.iter().copied())
+        .collect();
+    phrases.sort_by_key(|p| (phrase_class(p), *p));
+    phrases.dedup();
     let expected = if phrases.is_empty() {
         "the end of the declaration".to_string()
     } else {
@@ -289,22 +299,35 @@ fn unexpected(positives: &[Rule], found: &Found) -> SyntaxError {
             "expected more after this",
         ),
     };
-    let help = help_for(&rules, found);
     SyntaxError::Unexpected {
         expected,
         found: found_text,
         span: found.span,
         label: label.to_string(),
-        help,
+        help: help_for(&rules, found),
     }
 }
 
-/// A did-you-mean, or an example for the first expected rule.
+/// Orders phrases: keywords first, then descriptions, then punctuation.
+fn phrase_class(phrase: &str) -> u8 {
+    let mut chars = phrase.chars();
+    match (chars.next(), chars.next()) {
+        (Some('`'), Some(c)) if c.is_alphabetic() => 0,
+        (Some('`'), _) => 2,
+        _ => 1,
+    }
+}
+
+/// A did-you-mean, a hint about a missing `{`, or an example for the first
+/// expected rule.
 fn help_for(rules: &[Rule], found: &Found) -> String {
     if let Some(tok) = &found.token {
         let words = rules.iter().flat_map(|r| describe(*r).2.iter().copied());
         if let Some(w) = closest(tok, words) {
             return format!("did you mean `{w}`?");
+        }
+        if found.new_line && rules.contains(&Rule::lbrace) {
+            return "did you forget the `{` at the end of the line above?".to_string();
         }
     }
     rules
@@ -349,6 +372,6 @@ fn or_list(items: impl Iterator<Item = String>) -> String {
 }
 
 /// A rule in words: (phrase, example help, keywords it spells).
-fn describe(r: Rule) -> (&'static str, Option<&'static str>, &'static [&'static str]) {
+fn describe(r: Rule) -> super::words::Words {
     super::words::describe(r)
 }

@@ -261,6 +261,6 @@ mod tests {
             "# c\nrole a \"A\"\n  role: x\nexemption e \"E\" excludes a,\n  ladder l\nrule r\n";
         let s = scan(src);
         let starts: Vec<_> = s.chunks(src).iter().map(|r| r.start).collect();
-        assert_eq!(starts, [0, 4, 24, 63]);
+        assert_eq!(starts, [0, 4, 25, 64]);
     }
 }

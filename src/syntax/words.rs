@@ -5,25 +5,39 @@ use super::grammar::Rule;
 
 /// A description: the phrase, an optional example for `help`, and the
 /// keywords the rule spells (for "did you mean …?").
-pub(crate) type Words = (&'static str, Option<&'static str>, &'static [&'static str]);
+pub(crate) type Words = (
+    &'static [&'static str],
+    Option<&'static str>,
+    &'static [&'static str],
+);
 
 /// A keyword rule: its phrase is the keyword in backticks.
 macro_rules! kw {
     ($w:literal) => {
-        (concat!("`", $w, "`"), None, &[$w])
+        (&[concat!("`", $w, "`")], None, &[$w])
+    };
+    ($w:literal, $e:literal) => {
+        (&[concat!("`", $w, "`")], Some($e), &[$w])
+    };
+}
+
+/// Alternatives, each its own phrase: `` `for` `` or `` `except` ``.
+macro_rules! alts {
+    ([$($p:literal),+], $e:literal, $($w:literal),+) => {
+        (&[$($p),+], Some($e), &[$($w),+])
     };
 }
 
 /// A phrase with an example and no keywords.
 macro_rules! words {
     ($p:literal) => {
-        ($p, None, &[])
+        (&[$p], None, &[])
     };
     ($p:literal, $e:literal) => {
-        ($p, Some($e), &[])
+        (&[$p], Some($e), &[])
     };
     ($p:literal, $e:literal, $($w:literal),+) => {
-        ($p, Some($e), &[$($w),+])
+        (&[$p], Some($e), &[$($w),+])
     };
 }
 
@@ -95,8 +109,8 @@ fn lexeme(r: Rule) -> Option<Words> {
             "saturday",
             "sunday"
         ),
-        Rule::authorization => words!(
-            "`authorized` or `unauthorized`",
+        Rule::authorization => alts!(
+            ["`authorized`", "`unauthorized`"],
             "write `authorized` (geoorloofd) or `unauthorized` (ongeoorloofd)",
             "authorized",
             "unauthorized"
@@ -105,14 +119,14 @@ fn lexeme(r: Rule) -> Option<Words> {
             "a comparison: `>`, `>=`, `<`, `<=` or `=`",
             "compare with `>`, `>=`, `<`, `<=` or `=`, like `count(late) >= 3`"
         ),
-        Rule::junction => words!(
-            "`when` or `or`",
+        Rule::junction => alts!(
+            ["`when`", "`or`"],
             "`at 9 when C` needs both, `at 7 or C` either",
             "when",
             "or"
         ),
-        Rule::reclassify_mode => words!(
-            "`instead` or `also`",
+        Rule::reclassify_mode => alts!(
+            ["`instead`", "`also`"],
             "`instead`: counted only as the new kind; `also`: as both",
             "instead",
             "also"
@@ -146,23 +160,23 @@ fn lexeme(r: Rule) -> Option<Words> {
             "school_days",
             "episodes"
         ),
-        Rule::window_unit => words!(
-            "`days`, `school_days` or `school_weeks`",
+        Rule::window_unit => alts!(
+            ["`days`", "`school_days`", "`school_weeks`"],
             "a window reads like `within 4 school_weeks`",
             "days",
             "school_days",
             "school_weeks"
         ),
-        Rule::day_unit => words!(
-            "`days` or `school_days`",
+        Rule::day_unit => alts!(
+            ["`days`", "`school_days`"],
             "write `days` (calendar days) or `school_days`",
             "days",
             "school_days"
         ),
         Rule::lbrace => words!("`{`", "a block starts with `{` and ends with `}`"),
         Rule::rbrace => words!("`}`", "a block starts with `{` and ends with `}`"),
-        Rule::lparen => words!("`(`"),
-        Rule::rparen => words!("`)`"),
+        Rule::lparen => words!("`(`", "a measure reads like `count(late)`"),
+        Rule::rparen => words!("`)`", "every `(` needs a matching `)`"),
         Rule::colon => words!(
             "`:`",
             "an action reads `ROLE: \"text\"`, like `vc: \"Belt ouders\"`"
@@ -186,8 +200,14 @@ fn construct(r: Rule) -> Option<Words> {
         Rule::policy => kw!("policy"),
         Rule::use_calendar => kw!("use"),
         Rule::calendar => kw!("calendar"),
-        Rule::calendar_entry => words!(
-            "a calendar line",
+        Rule::calendar_entry => alts!(
+            [
+                "`school_year`",
+                "`lesson_hour`",
+                "`periods`",
+                "`free`",
+                "`term`"
+            ],
             "a calendar holds `school_year`, `lesson_hour`, `periods`, `free` and `term` lines",
             "school_year",
             "lesson_hour",
@@ -228,14 +248,14 @@ fn construct(r: Rule) -> Option<Words> {
         Rule::ladder => kw!("ladder"),
         Rule::counts_clause => kw!("counts"),
         Rule::extends_clause => kw!("extends"),
-        Rule::selector => words!(
-            "`for` or `except`",
+        Rule::selector => alts!(
+            ["`for`", "`except`"],
             "write `for GROUP` or `except GROUP`",
             "for",
             "except"
         ),
-        Rule::scope | Rule::per_scope | Rule::since_last => words!(
-            "a scope: `per …` or `since last …`",
+        Rule::scope | Rule::per_scope | Rule::since_last => alts!(
+            ["`per`", "`since last`"],
             "scopes are `per school_year`, `per term ID`, `per month`, `per school_week` and `since last ID`",
             "per",
             "since"
@@ -254,8 +274,8 @@ fn construct(r: Rule) -> Option<Words> {
         | Rule::trig_every_nth
         | Rule::trig_each
         | Rule::trig_when
-        | Rule::trig_on => words!(
-            "a trigger: `at`, `every`, `each`, `when` or `on`",
+        | Rule::trig_on => alts!(
+            ["`at`", "`every`", "`each`", "`when`", "`on`"],
             "a step fires `at 3`, `every from 10`, `every 2nd from 5`, `each 5 .. 9`, `every registration`, `when CONDITION` or `on SIGNAL`",
             "at",
             "every",
@@ -265,7 +285,7 @@ fn construct(r: Rule) -> Option<Words> {
         ),
         Rule::rule => kw!("rule"),
         Rule::law => kw!("law"),
-        Rule::source => kw!("source"),
+        Rule::source => keyword(Rule::kw_source),
         Rule::cond | Rule::conj | Rule::neg | Rule::comparison => words!(
             "a condition",
             "a condition reads like `count(late) >= 3`, `fired(L9)` or `not (…)`, joined with `and` and `or`",
@@ -277,8 +297,8 @@ fn construct(r: Rule) -> Option<Words> {
         Rule::same_weekday => kw!("on"),
         Rule::window => kw!("within"),
         Rule::no_within => kw!("no"),
-        Rule::deadline => words!(
-            "`within …` or `by end of school_week`",
+        Rule::deadline => alts!(
+            ["`within`", "`by end of school_week`"],
             "write `within 3 school_days` or `by end of school_week`",
             "within",
             "by"
@@ -399,7 +419,10 @@ fn keyword(r: Rule) -> Words {
         Rule::kw_school_year => kw!("school_year"),
         Rule::kw_signal => kw!("signal"),
         Rule::kw_since => kw!("since"),
-        Rule::kw_source => kw!("source"),
+        Rule::kw_source => kw!(
+            "source",
+            "a law names its source right after its title: `law LAW16 \"…\" source \"Leerplichtwet 1969 art. 21a\"`"
+        ),
         Rule::kw_step => kw!("step"),
         Rule::kw_term => kw!("term"),
         Rule::kw_until => kw!("until"),
