@@ -1,0 +1,432 @@
+//! Checks a `calendar { … }` block (dates, ranges, periods, terms) and builds
+//! the [`Calendar`] the interpreter counts school days with.
+
+use super::error::{CheckError, Code};
+use super::resolve::Table;
+use crate::calendar::{Calendar, FreeRange, Term};
+use crate::span::{Span, Spanned};
+use crate::syntax::ast::{self, CalendarEntry, DateLit, DateRange};
+use chrono::{Datelike, Months, NaiveDate};
+
+/// A checked calendar block: the calendar, when it is valid, and the school
+/// year it covers with the span it was written at (for the header check).
+#[derive(Debug, Default)]
+pub(super) struct CheckedCalendar {
+    /// The calendar, when the block has no errors.
+    pub calendar: Option<Calendar>,
+    /// `school_year` first and last day, and where they were written.
+    pub school_year: Option<(NaiveDate, NaiveDate, Span)>,
+}
+
+/// A date range resolved to dates.
+type Dates = (NaiveDate, NaiveDate, Span);
+
+/// Collected parts of a calendar block.
+#[derive(Default)]
+struct Parts {
+    school_year: Option<Dates>,
+    lesson_minutes: Option<Spanned<u32>>,
+    periods: [Option<(u32, u32)>; 7],
+    periods_span: [Option<Span>; 7],
+    any_periods: bool,
+    free: Vec<(FreeRange, Span)>,
+    terms: Vec<(Term, Span)>,
+}
+
+/// Checks `cal`, appending diagnostics to `errs`.
+pub(super) fn check_calendar(cal: &ast::Calendar, errs: &mut Vec<CheckError>) -> CheckedCalendar {
+    let before = errs.len();
+    let mut parts = Parts::default();
+    collect(cal, &mut parts, errs);
+    terms(cal, &mut parts, errs);
+    missing(cal, &parts, errs);
+    check_inside_year(&parts, errs);
+    check_overlaps(&parts, errs);
+    let school_year = parts.school_year;
+    let calendar = match (parts.school_year, parts.lesson_minutes) {
+        (Some((first, last, _)), Some(minutes)) if errs.len() == before => Some(Calendar::new(
+            cal.name.node.clone(),
+            first,
+            last,
+            minutes.node,
+            parts.periods,
+            parts.free.into_iter().map(|f| f.0).collect(),
+            parts.terms.into_iter().map(|t| t.0).collect(),
+        )),
+        _ => None,
+    };
+    CheckedCalendar {
+        calendar,
+        school_year,
+    }
+}
+
+/// Collects school year, lesson hour, periods and free ranges.
+fn collect(cal: &ast::Calendar, parts: &mut Parts, errs: &mut Vec<CheckError>) {
+    let mut year_span: Option<Span> = None;
+    let mut lesson_span: Option<Span> = None;
+    for entry in &cal.entries {
+        match entry {
+            CalendarEntry::SchoolYear(r) => {
+                if let Some(first) = year_span {
+                    errs.push(twice("school_year", r.span, first));
+                    continue;
+                }
+                year_span = Some(r.span);
+                parts.school_year = school_year(r, errs);
+            }
+            CalendarEntry::LessonHour(m) => {
+                if let Some(first) = lesson_span {
+                    errs.push(twice("lesson_hour", m.span, first));
+                    continue;
+                }
+                lesson_span = Some(m.span);
+                lesson_hour(m, parts, errs);
+            }
+            CalendarEntry::Periods {
+                weekdays,
+                first,
+                last,
+                span,
+            } => {
+                periods(weekdays, first, last, *span, parts, errs);
+            }
+            CalendarEntry::Free { name, range } => {
+                if let Some((a, b)) = dates(range, errs) {
+                    let f = FreeRange {
+                        name: name.node.clone(),
+                        start: a,
+                        end: b,
+                    };
+                    parts.free.push((f, range.span));
+                }
+            }
+            CalendarEntry::Term { .. } => {}
+        }
+    }
+}
+
+/// "`school_year` is given twice".
+fn twice(what: &str, span: Span, first: Span) -> CheckError {
+    CheckError::new(
+        Code::DuplicateEntry,
+        format!("`{what}` is given twice"),
+        span,
+        "given again here",
+    )
+    .label(first, "first given here")
+    .help(format!("a calendar has one `{what}`: remove one of them"))
+}
+
+fn school_year(r: &DateRange, errs: &mut Vec<CheckError>) -> Option<Dates> {
+    let (first, last) = dates(r, errs)?;
+    let limit = first.checked_add_months(Months::new(13))?;
+    if last >= limit {
+        let days = (last - first).num_days() + 1;
+        errs.push(
+            CheckError::new(
+                Code::SchoolYearTooLong,
+                format!("a school year of {days} days is too long"),
+                r.span,
+                "more than 13 months",
+            )
+            .help("give the first and last school day of one school year, e.g. `2022-08-29 .. 2023-07-21`"),
+        );
+        return None;
+    }
+    Some((first, last, r.span))
+}
+
+fn lesson_hour(m: &Spanned<u32>, parts: &mut Parts, errs: &mut Vec<CheckError>) {
+    if m.node == 0 {
+        errs.push(
+            CheckError::new(
+                Code::ZeroAmount,
+                "a lesson hour of 0 minutes",
+                m.span,
+                "must be at least 1",
+            )
+            .help("give the length of one lesson in minutes, e.g. `lesson_hour 50 minutes`"),
+        );
+    } else {
+        parts.lesson_minutes = Some(*m);
+    }
+}
+
+fn periods(
+    weekdays: &[Spanned<chrono::Weekday>],
+    first: &Spanned<u32>,
+    last: &Spanned<u32>,
+    span: Span,
+    parts: &mut Parts,
+    errs: &mut Vec<CheckError>,
+) {
+    parts.any_periods = true;
+    if first.node > last.node {
+        errs.push(
+            CheckError::new(
+                Code::RangeReversed,
+                format!(
+                    "periods `{} .. {}` end before they start",
+                    first.node, last.node
+                ),
+                first.span.join(last.span),
+                "first period is after the last",
+            )
+            .help(format!(
+                "write the first period first: `{} .. {}`",
+                last.node, first.node
+            )),
+        );
+        return;
+    }
+    for wd in weekdays {
+        let i = wd.node.num_days_from_monday() as usize;
+        if let Some(prev) = parts.periods_span[i] {
+            errs.push(
+                CheckError::new(
+                    Code::DuplicateEntry,
+                    format!("periods for `{}` are given twice", weekday_name(wd.node)),
+                    wd.span,
+                    "given again here",
+                )
+                .label(prev, "first given here")
+                .help("give each weekday's periods once"),
+            );
+            continue;
+        }
+        parts.periods_span[i] = Some(span);
+        parts.periods[i] = Some((first.node, last.node));
+    }
+}
+
+/// Terms: dates, duplicate IDs.
+fn terms(cal: &ast::Calendar, parts: &mut Parts, errs: &mut Vec<CheckError>) {
+    let mut ids = Table::default();
+    for entry in &cal.entries {
+        if let CalendarEntry::Term { id, name, range } = entry {
+            let fresh = ids.declare(id, parts.terms.len(), "term", Code::DuplicateTerm, errs);
+            if let Some((a, b)) = dates(range, errs)
+                && fresh
+            {
+                let t = Term {
+                    id: id.node.clone(),
+                    name: name.node.clone(),
+                    start: a,
+                    end: b,
+                };
+                parts.terms.push((t, range.span));
+            }
+        }
+    }
+}
+
+/// Missing `school_year`, `lesson_hour`, `periods`.
+fn missing(cal: &ast::Calendar, parts: &Parts, errs: &mut Vec<CheckError>) {
+    let has_year = cal
+        .entries
+        .iter()
+        .any(|e| matches!(e, CalendarEntry::SchoolYear(_)));
+    let has_hour = cal
+        .entries
+        .iter()
+        .any(|e| matches!(e, CalendarEntry::LessonHour(_)));
+    let needed = [
+        (
+            has_year,
+            "school_year",
+            "school_year 2022-08-29 .. 2023-07-21",
+        ),
+        (has_hour, "lesson_hour", "lesson_hour 50 minutes"),
+        (
+            parts.any_periods,
+            "periods",
+            "periods monday .. friday 1 .. 8",
+        ),
+    ];
+    for (present, what, example) in needed {
+        if !present {
+            errs.push(
+                CheckError::new(
+                    Code::MissingCalendarEntry,
+                    format!("calendar `{}` has no `{what}`", cal.name.node),
+                    cal.name.span,
+                    format!("needs a `{what}` line"),
+                )
+                .help(format!("add a line such as `{example}`")),
+            );
+        }
+    }
+}
+
+/// Free ranges and terms lie inside the school year.
+fn check_inside_year(parts: &Parts, errs: &mut Vec<CheckError>) {
+    let Some((first, last, year_span)) = parts.school_year else {
+        return;
+    };
+    let free = parts
+        .free
+        .iter()
+        .map(|(f, s)| (format!("free days `{}`", f.name), f.start, f.end, *s));
+    let terms = parts
+        .terms
+        .iter()
+        .map(|(t, s)| (format!("term `{}`", t.id), t.start, t.end, *s));
+    for (what, a, b, span) in free.chain(terms) {
+        if a < first || b > last {
+            errs.push(
+                CheckError::new(
+                    Code::OutsideSchoolYear,
+                    format!("{what} lie outside the school year"),
+                    span,
+                    format!("not within {first} .. {last}"),
+                )
+                .label(year_span, "the school year")
+                .help("only dates from the first to the last school day can be free days or terms"),
+            );
+        }
+    }
+}
+
+/// Free ranges do not overlap each other; terms do not overlap each other.
+fn check_overlaps(parts: &Parts, errs: &mut Vec<CheckError>) {
+    let free: Vec<Dates> = parts
+        .free
+        .iter()
+        .map(|(f, s)| (f.start, f.end, *s))
+        .collect();
+    let terms: Vec<Dates> = parts
+        .terms
+        .iter()
+        .map(|(t, s)| (t.start, t.end, *s))
+        .collect();
+    let groups = [
+        (free, Code::OverlappingFree, "free days"),
+        (terms, Code::OverlappingTerm, "term"),
+    ];
+    for (ranges, code, what) in groups {
+        for (i, (a0, a1, sa)) in ranges.iter().enumerate() {
+            let other = ranges[..i].iter().find(|(b0, b1, _)| a0 <= b1 && b0 <= a1);
+            if let Some((_, _, sb)) = other {
+                errs.push(
+                    CheckError::new(code, format!("{what} overlap"), *sa, "this range")
+                        .label(*sb, "overlaps this one")
+                        .help(format!(
+                            "each date belongs to at most one {what} range: adjust the dates"
+                        )),
+                );
+            }
+        }
+    }
+}
+
+/// Resolves a range to valid dates with `start <= end`, reporting otherwise.
+pub(super) fn dates(r: &DateRange, errs: &mut Vec<CheckError>) -> Option<(NaiveDate, NaiveDate)> {
+    let a = date(&r.start, errs);
+    let b = if r.end.span == r.start.span {
+        a
+    } else {
+        date(&r.end, errs)
+    };
+    let (a, b) = (a?, b?);
+    if b < a {
+        errs.push(
+            CheckError::new(
+                Code::RangeReversed,
+                format!("range `{a} .. {b}` ends before it starts"),
+                r.span,
+                "end is before start",
+            )
+            .help(format!("write the earlier date first: `{b} .. {a}`")),
+        );
+        return None;
+    }
+    Some((a, b))
+}
+
+/// Resolves a date literal, reporting an impossible date.
+fn date(d: &Spanned<DateLit>, errs: &mut Vec<CheckError>) -> Option<NaiveDate> {
+    match &d.node {
+        DateLit::Valid(x) => Some(*x),
+        DateLit::Invalid(raw) => {
+            errs.push(
+                CheckError::new(
+                    Code::InvalidDate,
+                    format!("`{raw}` is not a date"),
+                    d.span,
+                    "no such day",
+                )
+                .help(date_help(raw)),
+            );
+            None
+        }
+    }
+}
+
+/// "February 2023 has 28 days" for `2023-02-30`.
+fn date_help(raw: &str) -> String {
+    let mut it = raw.split('-').map(|p| p.parse::<u32>().ok());
+    let (y, m) = match (it.next().flatten(), it.next().flatten()) {
+        (Some(y), Some(m)) => (y as i32, m),
+        _ => return "write dates as `YYYY-MM-DD`".to_string(),
+    };
+    if !(1..=12).contains(&m) {
+        return "months run from `01` to `12`".to_string();
+    }
+    let first = NaiveDate::from_ymd_opt(y, m, 1);
+    let next = first.and_then(|f| f.checked_add_months(Months::new(1)));
+    match (first, next) {
+        (Some(f), Some(n)) => {
+            let days = (n - f).num_days();
+            format!("{} {y} has {days} days", month_name(f.month()))
+        }
+        _ => "write dates as `YYYY-MM-DD`".to_string(),
+    }
+}
+
+fn month_name(m: u32) -> &'static str {
+    const NAMES: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    NAMES
+        .get(m.saturating_sub(1) as usize)
+        .copied()
+        .unwrap_or("that month")
+}
+
+/// A weekday as written in policies.
+pub(super) fn weekday_name(w: chrono::Weekday) -> &'static str {
+    use chrono::Weekday::*;
+    match w {
+        Mon => "monday",
+        Tue => "tuesday",
+        Wed => "wednesday",
+        Thu => "thursday",
+        Fri => "friday",
+        Sat => "saturday",
+        Sun => "sunday",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_help_names_the_month_length() {
+        assert_eq!(date_help("2023-02-30"), "February 2023 has 28 days");
+        assert_eq!(date_help("2024-02-30"), "February 2024 has 29 days");
+        assert_eq!(date_help("2023-13-01"), "months run from `01` to `12`");
+    }
+}
