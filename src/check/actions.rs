@@ -128,7 +128,7 @@ impl Checker<'_> {
                     self.errs.push(
                         CheckError::new(
                             Code::ZeroAmount,
-                            "make-up time of `0 x` is none",
+                            "make-up time of `0 x`",
                             f.span,
                             "must be more than 0",
                         )

@@ -69,10 +69,10 @@ fn collect(cal: &ast::Calendar, parts: &mut Parts, errs: &mut Vec<CheckError>) {
         match entry {
             CalendarEntry::SchoolYear(r) => {
                 if let Some(first) = year_span {
-                    errs.push(twice("school_year", r.span, first));
+                    errs.push(twice("school_year", range_span(r), first));
                     continue;
                 }
-                year_span = Some(r.span);
+                year_span = Some(range_span(r));
                 parts.school_year = school_year(r, errs);
             }
             CalendarEntry::LessonHour(m) => {
@@ -98,7 +98,7 @@ fn collect(cal: &ast::Calendar, parts: &mut Parts, errs: &mut Vec<CheckError>) {
                         start: a,
                         end: b,
                     };
-                    parts.free.push((f, range.span));
+                    parts.free.push((f, range_span(range)));
                 }
             }
             CalendarEntry::Term { .. } => {}
@@ -127,14 +127,14 @@ fn school_year(r: &DateRange, errs: &mut Vec<CheckError>) -> Option<Dates> {
             CheckError::new(
                 Code::SchoolYearTooLong,
                 format!("a school year of {days} days is too long"),
-                r.span,
+                range_span(r),
                 "more than 13 months",
             )
             .help("give the first and last school day of one school year, e.g. `2022-08-29 .. 2023-07-21`"),
         );
         return None;
     }
-    Some((first, last, r.span))
+    Some((first, last, range_span(r)))
 }
 
 fn lesson_hour(m: &Spanned<u32>, parts: &mut Parts, errs: &mut Vec<CheckError>) {
@@ -215,7 +215,7 @@ fn terms(cal: &ast::Calendar, parts: &mut Parts, errs: &mut Vec<CheckError>) {
                     start: a,
                     end: b,
                 };
-                parts.terms.push((t, range.span));
+                parts.terms.push((t, range_span(range)));
             }
         }
     }
@@ -259,30 +259,40 @@ fn missing(cal: &ast::Calendar, parts: &Parts, errs: &mut Vec<CheckError>) {
     }
 }
 
+/// A named range for the range checks: (`free days \`X\``, start, end, span).
+type Named = (String, NaiveDate, NaiveDate, Span);
+
+fn named_free(parts: &Parts) -> Vec<Named> {
+    let f = |(f, s): &(FreeRange, Span)| (format!("free days `{}`", f.name), f.start, f.end, *s);
+    parts.free.iter().map(f).collect()
+}
+
+fn named_terms(parts: &Parts) -> Vec<Named> {
+    let f = |(t, s): &(Term, Span)| (format!("term `{}`", t.id), t.start, t.end, *s);
+    parts.terms.iter().map(f).collect()
+}
+
 /// Free ranges and terms lie inside the school year.
 fn check_inside_year(parts: &Parts, errs: &mut Vec<CheckError>) {
     let Some((first, last, year_span)) = parts.school_year else {
         return;
     };
-    let free = parts
-        .free
-        .iter()
-        .map(|(f, s)| (format!("free days `{}`", f.name), f.start, f.end, *s));
-    let terms = parts
-        .terms
-        .iter()
-        .map(|(t, s)| (format!("term `{}`", t.id), t.start, t.end, *s));
-    for (what, a, b, span) in free.chain(terms) {
+    for (what, a, b, span) in named_free(parts).into_iter().chain(named_terms(parts)) {
         if a < first || b > last {
+            let verb = if what.starts_with("free") {
+                "lie"
+            } else {
+                "lies"
+            };
             errs.push(
                 CheckError::new(
                     Code::OutsideSchoolYear,
-                    format!("{what} lie outside the school year"),
+                    format!("{what} {verb} outside the school year"),
                     span,
                     format!("not within {first} .. {last}"),
                 )
                 .label(year_span, "the school year")
-                .help("only dates from the first to the last school day can be free days or terms"),
+                .help("free days and terms lie between the first and the last school day"),
             );
         }
     }
@@ -290,34 +300,50 @@ fn check_inside_year(parts: &Parts, errs: &mut Vec<CheckError>) {
 
 /// Free ranges do not overlap each other; terms do not overlap each other.
 fn check_overlaps(parts: &Parts, errs: &mut Vec<CheckError>) {
-    let free: Vec<Dates> = parts
-        .free
-        .iter()
-        .map(|(f, s)| (f.start, f.end, *s))
-        .collect();
-    let terms: Vec<Dates> = parts
-        .terms
-        .iter()
-        .map(|(t, s)| (t.start, t.end, *s))
-        .collect();
     let groups = [
-        (free, Code::OverlappingFree, "free days"),
-        (terms, Code::OverlappingTerm, "term"),
+        (
+            named_free(parts),
+            Code::OverlappingFree,
+            "a date is free for one reason only",
+        ),
+        (
+            named_terms(parts),
+            Code::OverlappingTerm,
+            "each date belongs to at most one term",
+        ),
     ];
-    for (ranges, code, what) in groups {
-        for (i, (a0, a1, sa)) in ranges.iter().enumerate() {
-            let other = ranges[..i].iter().find(|(b0, b1, _)| a0 <= b1 && b0 <= a1);
-            if let Some((_, _, sb)) = other {
+    for (ranges, code, help) in groups {
+        for (i, (what, a0, a1, sa)) in ranges.iter().enumerate() {
+            let other = ranges[..i]
+                .iter()
+                .find(|(_, b0, b1, _)| a0 <= b1 && b0 <= a1);
+            if let Some((other, _, _, sb)) = other {
                 errs.push(
-                    CheckError::new(code, format!("{what} overlap"), *sa, "this range")
-                        .label(*sb, "overlaps this one")
-                        .help(format!(
-                            "each date belongs to at most one {what} range: adjust the dates"
-                        )),
+                    CheckError::new(
+                        code,
+                        format!(
+                            "{what} {} {other}",
+                            if what.starts_with("free") {
+                                "overlap"
+                            } else {
+                                "overlaps"
+                            }
+                        ),
+                        *sa,
+                        "overlaps",
+                    )
+                    .label(*sb, "this range")
+                    .help(format!("{help}: adjust the dates")),
                 );
             }
         }
     }
+}
+
+/// The span of a range's dates (the parser's range span may run on into
+/// the whitespace after a single date).
+fn range_span(r: &DateRange) -> Span {
+    r.start.span.join(r.end.span)
 }
 
 /// Resolves a range to valid dates with `start <= end`, reporting otherwise.
@@ -334,7 +360,7 @@ pub(super) fn dates(r: &DateRange, errs: &mut Vec<CheckError>) -> Option<(NaiveD
             CheckError::new(
                 Code::RangeReversed,
                 format!("range `{a} .. {b}` ends before it starts"),
-                r.span,
+                range_span(r),
                 "end is before start",
             )
             .help(format!("write the earlier date first: `{b} .. {a}`")),

@@ -64,6 +64,14 @@ impl Unit {
         }
     }
 
+    /// A label under a quantity: "in clock hours", "a share".
+    fn label(self) -> String {
+        match self {
+            Unit::Percent => "a share".to_string(),
+            u => format!("in {}", u.words()),
+        }
+    }
+
     /// As written after a literal.
     fn literal(self) -> &'static str {
         match self {
@@ -181,10 +189,15 @@ impl Checker<'_> {
         let Some((limits, name)) = self.scope_limits(&scope.def) else {
             return;
         };
-        let (limit, unit) = match w.unit.node {
-            WindowUnit::Days => (limits.0, "days"),
-            WindowUnit::SchoolDays => (limits.1, "school days"),
-            WindowUnit::SchoolWeeks => (limits.2, "school weeks"),
+        let (limit, unit, one) = match w.unit.node {
+            WindowUnit::Days => (limits.0, "days", "day"),
+            WindowUnit::SchoolDays => (limits.1, "school days", "school day"),
+            WindowUnit::SchoolWeeks => (limits.2, "school weeks", "school week"),
+        };
+        let fits = if limit == 1 {
+            format!("1 {one} fits")
+        } else {
+            format!("{limit} {unit} fit")
         };
         if w.amount.node <= limit {
             return;
@@ -196,7 +209,7 @@ impl Checker<'_> {
                 w.amount.node
             ),
             w.span,
-            format!("at most {limit} {unit} fit in {name}"),
+            format!("at most {fits} in {name}"),
         )
         .help(format!(
             "counting restarts with each new scope, so the window never sees more than {name}: \
@@ -393,7 +406,7 @@ impl Checker<'_> {
                 self.errs.push(
                     CheckError::new(
                         Code::EmptyFilter,
-                        format!("no registration has such {what}"),
+                        format!("this `{what}` filter matches no registration"),
                         span,
                         "matches nothing",
                     )
@@ -530,8 +543,8 @@ impl Checker<'_> {
         }
         let (lf, rf) = (fn_name(l.func.node), fn_name(r.func.node));
         let e = if lu == Unit::Percent || ru == Unit::Percent {
-            CheckError::new(Code::ShareMismatch, "comparing a share with a count", r.span, format!("in {}", ru.words()))
-                .label(l.span, format!("in {}", lu.words()))
+            CheckError::new(Code::ShareMismatch, "comparing a share with a count", r.span, ru.label())
+                .label(l.span, lu.label())
                 .help("a share is a percentage of scheduled lesson hours: compare it with a percentage such as `10%`, or another `share(…)`")
         } else {
             CheckError::new(
@@ -570,13 +583,18 @@ impl Checker<'_> {
             } else {
                 format!("`%` compares with `share({k})`: drop the `%`, or use `share({k})`")
             };
+            let written = if unit.is_none() {
+                "a number without `%`".to_string()
+            } else {
+                u.label()
+            };
             CheckError::new(
                 Code::ShareMismatch,
                 "comparing a share with a count",
                 span,
-                u.words(),
+                written,
             )
-            .label(m.span, lunit.words())
+            .label(m.span, lunit.label())
             .help(help)
         } else {
             CheckError::new(

@@ -283,8 +283,14 @@ impl Diagnostic for CheckError {
 /// The closest of `candidates` to `name`, if any is close enough to be a
 /// likely typo: Levenshtein distance at most 1 for short names and at most 2
 /// for names of six or more characters, or Jaro-Winkler similarity ≥ 0.9.
+/// Names under three characters (`L4`, `X`) get no suggestion: every short
+/// name is one edit away from another.
 pub fn suggest<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    let max_lev = if name.chars().count() >= 6 { 2 } else { 1 };
+    let len = name.chars().count();
+    if len < 3 {
+        return None;
+    }
+    let max_lev = if len >= 6 { 2 } else { 1 };
     candidates
         .iter()
         .filter(|c| **c != name)

@@ -48,6 +48,8 @@ pub(super) struct Layout<'a> {
 struct StepCtx<'a> {
     ladder: Option<usize>,
     counts: Option<(MeasureId, &'a ast::Measure)>,
+    /// The ladder declares `counts` (even if its measure is invalid).
+    counts_declared: bool,
     scope: Option<&'a Spanned<Scope>>,
     selector: Option<SelectorDef>,
     rule: Option<&'a ast::Rule>,
@@ -207,6 +209,7 @@ impl<'a> Checker<'_> {
                     let ctx = StepCtx {
                         ladder: None,
                         counts: None,
+                        counts_declared: false,
                         scope: None,
                         selector,
                         rule: Some(rule),
@@ -234,6 +237,7 @@ impl<'a> Checker<'_> {
         let ctx = StepCtx {
             ladder: Some(index),
             counts,
+            counts_declared: plan.counts.is_some(),
             scope: plan.scope,
             selector,
             rule: None,
@@ -344,11 +348,11 @@ impl<'a> Checker<'_> {
                 self.errs.push(
                     CheckError::new(
                         Code::ZeroAmount,
-                        "`at most once per 0` days",
+                        "a throttle of 0 days",
                         t.amount.span,
                         "must be at least 1",
                     )
-                    .help("give a positive number of days, or remove the clause"),
+                    .help("give a positive number of days, or remove `at most once per …`"),
                 );
             }
             (t.amount.node, t.unit.node)
@@ -437,6 +441,10 @@ impl<'a> Checker<'_> {
     ) -> Option<(MeasureId, &'a ast::Measure)> {
         if ctx.counts.is_some() {
             return ctx.counts;
+        }
+        if ctx.counts_declared {
+            // The `counts` measure is invalid and already reported.
+            return None;
         }
         let missing_measure = ctx.ladder.is_some() && ctx.rule.is_none();
         let (msg, help) = if missing_measure {
@@ -690,6 +698,7 @@ fn cycle_error(asts: &[&ast::Ladder], path: &[usize]) -> CheckError {
             others.join(", ")
         )
     };
-    CheckError::new(Code::ExtendsCycle, msg, span, "cycle starts here")
-        .help("a variant extends a ladder that is not itself a variant of it: break the cycle")
+    CheckError::new(Code::ExtendsCycle, msg, span, "cycle starts here").help(
+        "a ladder cannot extend itself, directly or through its variants: remove one `extends`",
+    )
 }

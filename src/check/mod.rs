@@ -122,7 +122,8 @@ impl Source {
 
 /// Parses `source`; syntax errors become reports.
 fn parse(source: &Source) -> Result<ast::File, LoadError> {
-    crate::syntax::parse(source.named.inner()).map_err(|errs| LoadError::Invalid(source.reports(errs)))
+    crate::syntax::parse(source.named.inner())
+        .map_err(|errs| LoadError::Invalid(source.reports(errs)))
 }
 
 /// Sorts diagnostics by position, drops exact repeats (a variant's copies of
@@ -160,9 +161,9 @@ fn check_policy_file(
             .help("a file holds one policy: remove one of the headers")
         })
         .collect();
-    check_header_year(header, &mut errs);
+    let header_ok = check_header_year(header, &mut errs);
     let mut reports = Vec::new();
-    let calendar = policy_calendar(source, file, header, &mut errs, &mut reports);
+    let calendar = policy_calendar(source, file, header, header_ok, &mut errs, &mut reports);
     let outcome = policy::check_policy(file, header, calendar.as_ref());
     errs.extend(outcome.errors);
     reports.extend(source.reports(tidy(errs)));
@@ -175,10 +176,12 @@ fn check_policy_file(
     }
 }
 
-/// The header's `school_year` spans two consecutive years.
-fn check_header_year(header: &ast::PolicyHeader, errs: &mut Vec<CheckError>) {
+/// The header's `school_year` spans two consecutive years (else reports
+/// and returns false).
+fn check_header_year(header: &ast::PolicyHeader, errs: &mut Vec<CheckError>) -> bool {
     let (a, b) = header.school_year.node;
-    if b != a + 1 {
+    let ok = b == a + 1;
+    if !ok {
         errs.push(
             CheckError::new(
                 Code::InvalidSchoolYear,
@@ -192,6 +195,7 @@ fn check_header_year(header: &ast::PolicyHeader, errs: &mut Vec<CheckError>) {
             )),
         );
     }
+    ok
 }
 
 /// Finds, reads and checks the policy's one calendar. Errors in the
@@ -201,6 +205,7 @@ fn policy_calendar(
     source: &Source,
     file: &ast::File,
     header: &ast::PolicyHeader,
+    header_ok: bool,
     errs: &mut Vec<CheckError>,
     reports: &mut Vec<Report>,
 ) -> Option<Calendar> {
@@ -237,7 +242,9 @@ fn policy_calendar(
         Item::UseCalendar(rel) => used_calendar(source, rel, errs, reports)?,
         _ => return None,
     };
-    check_calendar_year(header, &checked, *first_span, errs);
+    if header_ok {
+        check_calendar_year(header, &checked, *first_span, errs);
+    }
     checked.calendar
 }
 
@@ -256,11 +263,14 @@ fn used_calendar(
             errs.push(
                 CheckError::new(
                     Code::UnreadableCalendar,
-                    format!("cannot read calendar `{}`: {e}", path.display()),
+                    format!("cannot read calendar `{}`", rel.node),
                     rel.span,
-                    "cannot be read",
+                    io_words(&e),
                 )
-                .help("the path is relative to the policy file's directory"),
+                .help(format!(
+                    "looked for `{}`: the path is relative to the policy file's directory",
+                    path.display()
+                )),
             );
             return None;
         }
@@ -369,6 +379,16 @@ fn check_calendar_file(source: &Source, file: &ast::File) -> Result<Loaded, Load
             warnings: Vec::new(),
         }),
         _ => Err(LoadError::Invalid(source.reports(errs))),
+    }
+}
+
+/// An I/O error in a few lowercase words.
+fn io_words(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        std::io::ErrorKind::InvalidData => "not UTF-8 text".to_string(),
+        _ => e.to_string(),
     }
 }
 

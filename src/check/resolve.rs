@@ -97,7 +97,16 @@ pub(super) fn duplicate(code: Code, what: &str, id: &Ident, first: Span) -> Chec
         "declared again here",
     )
     .label(first, "first declared here")
-    .help(format!("give each {what} its own name"))
+    .help(match code {
+        Code::DuplicateKind => {
+            "event kinds and signals share one namespace: give each its own name".to_string()
+        }
+        Code::DuplicateStep => {
+            "steps and rules share one namespace across the policy: give each its own ID"
+                .to_string()
+        }
+        _ => format!("give each {what} its own name"),
+    })
 }
 
 /// The policy's declared names and what they stand for.
