@@ -68,3 +68,98 @@ fn syntax_fixtures() {
         });
     });
 }
+
+/// Checks the invariants of a parse result: errors are sorted, their spans
+/// lie within the source on character boundaries, none is an internal error,
+/// and every error renders.
+fn check_errors(src: &str) {
+    let Err(errors) = parse(src) else { return };
+    assert!(!errors.is_empty());
+    for e in &errors {
+        let s = e.span();
+        assert!(
+            s.start <= s.end && s.end <= src.len(),
+            "{e:?} out of {}",
+            src.len()
+        );
+        assert!(
+            src.is_char_boundary(s.start) && src.is_char_boundary(s.end),
+            "{e:?}"
+        );
+        assert!(
+            !matches!(e, verzuim::syntax::SyntaxError::Internal { .. }),
+            "{e:?}\n{src}"
+        );
+    }
+    let starts: Vec<usize> = errors.iter().map(|e| e.span().start).collect();
+    assert!(starts.windows(2).all(|w| w[0] <= w[1]), "{starts:?}");
+    for r in attach(errors, "p.verzuim", src) {
+        let out = render(&r, ErrorFormat::Human, 100, false);
+        assert!(!out.is_empty());
+    }
+}
+
+/// The MLG policy, the base for mutations.
+fn mlg() -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/mlg/2022-2023.verzuim");
+    std::fs::read_to_string(path).unwrap()
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn arbitrary_text_never_panics(src in "[a-z\"{}()#:,.<>=≥0-9 \n-]{0,200}") {
+        check_errors(&src);
+    }
+
+    #[test]
+    fn mutated_policy_reports_clean_errors(
+        at in 0usize..20_000,
+        len in 0usize..12,
+        insert in "[a-z\"{}()#:,<>= \n]{0,3}",
+    ) {
+        let src = mlg();
+        let mut start = at % src.len();
+        while !src.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = (start + len).min(src.len());
+        while !src.is_char_boundary(end) {
+            end += 1;
+        }
+        let mutated = format!("{}{}{}", &src[..start], insert, &src[end..]);
+        check_errors(&mutated);
+    }
+}
+
+#[test]
+fn plain_and_json_formats() {
+    let name = "two-broken-declarations.verzuim";
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/syntax")
+        .join(name);
+    let src = std::fs::read_to_string(path).unwrap();
+    let reports = attach(parse(&src).unwrap_err(), name, &src);
+    let render_all = |format| {
+        reports
+            .iter()
+            .map(|r| render(r, format, 100, false))
+            .collect::<String>()
+    };
+    let json = render_all(ErrorFormat::Json);
+    for line in json.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(
+            (v["type"].as_str(), v["schema"].as_i64()),
+            (Some("diagnostic"), Some(1))
+        );
+    }
+    insta::with_settings!({
+        snapshot_path => "fixtures/syntax/snapshots",
+        prepend_module_to_snapshot => false,
+    }, {
+        insta::assert_snapshot!("formats-plain", render_all(ErrorFormat::Plain));
+        insta::assert_snapshot!("formats-json", json);
+    });
+}

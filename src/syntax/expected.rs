@@ -329,12 +329,53 @@ fn help_for(rules: &[Rule], found: &Found) -> String {
         if found.new_line && rules.contains(&Rule::lbrace) {
             return "did you forget the `{` at the end of the line above?".to_string();
         }
+        if tok == "}" && !rules.contains(&Rule::rbrace) {
+            return "this `}` closes no block: remove it".to_string();
+        }
     }
-    rules
-        .iter()
-        .find_map(|r| describe(*r).1)
+    // Prefer what must come here over optional clauses, and words over
+    // punctuation.
+    let example = |rank: u8| {
+        rules.iter().rev().find_map(|r| {
+            let (phrases, example, _) = describe(*r);
+            let punct = phrases.iter().all(|p| phrase_class(p) == 2);
+            let r_rank = if is_optional_clause(*r) {
+                2
+            } else {
+                u8::from(punct)
+            };
+            example.filter(|_| r_rank == rank)
+        })
+    };
+    (0..3)
+        .find_map(example)
         .unwrap_or("check the spelling and the order of the words here")
         .to_string()
+}
+
+/// Rules of optional clauses: their examples make poor help when something
+/// else is missing.
+fn is_optional_clause(r: Rule) -> bool {
+    matches!(
+        r,
+        Rule::scope
+            | Rule::per_scope
+            | Rule::since_last
+            | Rule::selector
+            | Rule::repeat
+            | Rule::throttle
+            | Rule::junction
+            | Rule::counts_clause
+            | Rule::extends_clause
+            | Rule::same_weekday
+            | Rule::window
+            | Rule::where_filters
+            | Rule::sanction_time
+            | Rule::cc
+            | Rule::due
+            | Rule::label
+            | Rule::after_label
+    )
 }
 
 /// The closest candidate to `word` within a small edit distance.
@@ -343,10 +384,11 @@ fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<
         return None;
     }
     let limit = if word.len() <= 4 { 1 } else { 2 };
+    let prefix = |c: &str| word.len() >= 3 && c.starts_with(word);
     candidates
         .filter(|c| *c != word)
         .map(|c| (strsim::damerau_levenshtein(word, c), c))
-        .filter(|(d, _)| *d <= limit)
+        .filter(|(d, c)| *d <= limit || prefix(c))
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }

@@ -221,14 +221,14 @@ fn starts_declaration(line: &str) -> bool {
     })
 }
 
-/// `src` with every byte outside `range` replaced by a space, so a chunk can
-/// be parsed on its own while keeping absolute byte positions.
+/// `src` up to the end of `range`, with every byte before `range` replaced by
+/// a space, so a chunk can be parsed on its own while keeping absolute byte
+/// positions.
 pub(crate) fn mask(src: &str, range: &Range<usize>) -> Option<String> {
     let inner = src.get(range.clone())?;
-    let mut out = String::with_capacity(src.len());
+    let mut out = String::with_capacity(range.end);
     out.extend(std::iter::repeat_n(' ', range.start));
     out.push_str(inner);
-    out.extend(std::iter::repeat_n(' ', src.len() - range.end));
     Some(out)
 }
 

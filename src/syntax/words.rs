@@ -367,7 +367,10 @@ fn keyword(r: Rule) -> Words {
         Rule::kw_calendar => kw!("calendar"),
         Rule::kw_cc => kw!("cc"),
         Rule::kw_code => kw!("code"),
-        Rule::kw_codes => kw!("codes"),
+        Rule::kw_codes => kw!(
+            "codes",
+            "codes are listed in quotes after `codes`, like `codes \"L\", \"T\"`"
+        ),
         Rule::kw_counts => kw!("counts"),
         Rule::kw_duo_report => kw!("duo_report"),
         Rule::kw_each => kw!("each"),
@@ -380,7 +383,10 @@ fn keyword(r: Rule) -> Words {
         Rule::kw_extends => kw!("extends"),
         Rule::kw_fired => kw!("fired"),
         Rule::kw_for => kw!("for"),
-        Rule::kw_free => kw!("free"),
+        Rule::kw_free => kw!(
+            "free",
+            "a calendar holds `school_year`, `lesson_hour`, `periods`, `free` and `term` lines, like `free \"Kerstvakantie\" 2022-12-24 .. 2023-01-08`"
+        ),
         Rule::kw_from => kw!("from"),
         Rule::kw_group => kw!("group"),
         Rule::kw_ignore => kw!("ignore"),
@@ -389,22 +395,34 @@ fn keyword(r: Rule) -> Words {
         Rule::kw_ladder => kw!("ladder"),
         Rule::kw_last => kw!("last"),
         Rule::kw_law => kw!("law"),
-        Rule::kw_lesson_hour => kw!("lesson_hour"),
+        Rule::kw_lesson_hour => kw!(
+            "lesson_hour",
+            "a calendar holds `school_year`, `lesson_hour`, `periods`, `free` and `term` lines, like `free \"Kerstvakantie\" 2022-12-24 .. 2023-01-08`"
+        ),
         Rule::kw_mail => kw!("mail"),
         Rule::kw_make_up => kw!("make_up"),
-        Rule::kw_minutes => kw!("minutes"),
+        Rule::kw_minutes => kw!(
+            "minutes",
+            "durations are written in `minutes`, like `lesson_hour 50 minutes`"
+        ),
         Rule::kw_month => kw!("month"),
         Rule::kw_most => kw!("most"),
         Rule::kw_no => kw!("no"),
         Rule::kw_not => kw!("not"),
         Rule::kw_of => kw!("of"),
-        Rule::kw_on => kw!("on"),
+        Rule::kw_on => kw!(
+            "on",
+            "a rule fires `when CONDITION` or `on SIGNAL`, like `when count(late) >= 3`"
+        ),
         Rule::kw_once => kw!("once"),
         Rule::kw_optional => kw!("optional"),
         Rule::kw_or => kw!("or"),
         Rule::kw_per => kw!("per"),
         Rule::kw_period => kw!("period"),
-        Rule::kw_periods => kw!("periods"),
+        Rule::kw_periods => kw!(
+            "periods",
+            "a calendar holds `school_year`, `lesson_hour`, `periods`, `free` and `term` lines, like `free \"Kerstvakantie\" 2022-12-24 .. 2023-01-08`"
+        ),
         Rule::kw_policy => kw!("policy"),
         Rule::kw_referral => kw!("referral"),
         Rule::kw_reclassify => kw!("reclassify"),
@@ -414,9 +432,15 @@ fn keyword(r: Rule) -> Words {
         Rule::kw_rule => kw!("rule"),
         Rule::kw_same => kw!("same"),
         Rule::kw_sanction => kw!("sanction"),
-        Rule::kw_school => kw!("school"),
+        Rule::kw_school => kw!(
+            "school",
+            "the header reads `policy \"Name\" school \"MLG\" school_year 2022-2023`"
+        ),
         Rule::kw_school_week => kw!("school_week"),
-        Rule::kw_school_year => kw!("school_year"),
+        Rule::kw_school_year => kw!(
+            "school_year",
+            "write `school_year 2022-2023` in the policy header and `school_year 2022-08-29 .. 2023-07-21` in a calendar"
+        ),
         Rule::kw_signal => kw!("signal"),
         Rule::kw_since => kw!("since"),
         Rule::kw_source => kw!(
@@ -424,15 +448,24 @@ fn keyword(r: Rule) -> Words {
             "a law names its source right after its title: `law LAW16 \"…\" source \"Leerplichtwet 1969 art. 21a\"`"
         ),
         Rule::kw_step => kw!("step"),
-        Rule::kw_term => kw!("term"),
+        Rule::kw_term => kw!(
+            "term",
+            "a calendar holds `school_year`, `lesson_hour`, `periods`, `free` and `term` lines, like `free \"Kerstvakantie\" 2022-12-24 .. 2023-01-08`"
+        ),
         Rule::kw_until => kw!("until"),
         Rule::kw_use => kw!("use"),
         Rule::kw_weekday => kw!("weekday"),
-        Rule::kw_when => kw!("when"),
+        Rule::kw_when => kw!(
+            "when",
+            "a rule fires `when CONDITION` or `on SIGNAL`, like `when count(late) >= 3`"
+        ),
         Rule::kw_where => kw!("where"),
         Rule::kw_with => kw!("with"),
         Rule::kw_within => kw!("within"),
-        Rule::kw_x => kw!("x"),
+        Rule::kw_x => kw!(
+            "x",
+            "make-up time reads `make_up 2 x \"…\"`: twice the registration's lesson hours"
+        ),
         _ => words!("something else"),
     }
 }
