@@ -25,7 +25,9 @@ pub fn run(
     roster: Option<&Roster>,
     opts: &RunOptions,
 ) -> RunResult {
-    let as_of = opts.as_of.or_else(|| regs.rows.iter().map(|r| r.date).max());
+    let as_of = opts
+        .as_of
+        .or_else(|| regs.rows.iter().map(|r| r.date).max());
     let mut summary = RunSummary {
         ignored: regs.ignored,
         as_of,
@@ -60,13 +62,20 @@ pub fn run(
         actions.extend(ctx.into_actions());
     }
     actions.sort_by(|a, b| {
-        (a.triggered_on, &a.student, a.step_index, a.seq, a.action_index).cmp(&(
-            b.triggered_on,
-            &b.student,
-            b.step_index,
-            b.seq,
-            b.action_index,
-        ))
+        (
+            a.triggered_on,
+            &a.student,
+            a.step_index,
+            a.seq,
+            a.action_index,
+        )
+            .cmp(&(
+                b.triggered_on,
+                &b.student,
+                b.step_index,
+                b.seq,
+                b.action_index,
+            ))
     });
     summarize(policy, &actions, &mut summary);
     RunResult { actions, summary }
@@ -125,7 +134,11 @@ impl StudentCtx<'_> {
         let Some(first) = self.regs.first().map(|r| self.day_of(r.date)) else {
             return;
         };
-        let last_reg = self.regs.last().map(|r| self.day_of(r.date)).unwrap_or(first);
+        let last_reg = self
+            .regs
+            .last()
+            .map(|r| self.day_of(r.date))
+            .unwrap_or(first);
         let end = match as_of {
             Some(a) if self.needs_daily => cal
                 .school_days()
@@ -220,9 +233,7 @@ impl StudentCtx<'_> {
                     let (holds, by_count) = match extra {
                         None => (reached, reached),
                         Some((Junction::When, c)) => (reached && self.cond(c, d, start), reached),
-                        Some((Junction::Or, c)) => {
-                            (reached || self.cond(c, d, start), reached)
-                        }
+                        Some((Junction::Or, c)) => (reached || self.cond(c, d, start), reached),
                     };
                     self.once(s, d, holds, key, |ctx| {
                         if by_count {
@@ -318,7 +329,11 @@ impl StudentCtx<'_> {
         let v = self.int_value(*measure, start, d);
         let prev = self.state[s].prev_value;
         self.state[s].prev_value = v;
-        let scale: i64 = if func == crate::syntax::ast::MeasureFn::ClockHours { 60 } else { 1 };
+        let scale: i64 = if func == crate::syntax::ast::MeasureFn::ClockHours {
+            60
+        } else {
+            1
+        };
         let (from, stride, to) = match *thresholds {
             Thresholds::EveryFrom(n) => (n.hundredths, 100, None),
             Thresholds::EveryNth { from, step } => (from.hundredths, i64::from(step) * 100, None),
@@ -401,7 +416,9 @@ impl StudentCtx<'_> {
             }
             let due = match *deadline {
                 DeadlineDef::Within(n, DayUnit::SchoolDays) => cal.add_school_days(f.date, n),
-                DeadlineDef::Within(n, DayUnit::Days) => crate::calendar::Calendar::add_days(f.date, n),
+                DeadlineDef::Within(n, DayUnit::Days) => {
+                    crate::calendar::Calendar::add_days(f.date, n)
+                }
                 DeadlineDef::EndOfSchoolWeek => cal.date(cal.week_end(cal.week_of(f.day))),
             };
             if due >= today {
@@ -483,7 +500,10 @@ impl StudentCtx<'_> {
                 }
             }
             CondDef::Compare { left, .. } if self.cond(c, d, start) => {
-                out.extend(self.measures().evidence(&self.policy.measures[*left], start, d));
+                out.extend(
+                    self.measures()
+                        .evidence(&self.policy.measures[*left], start, d),
+                );
             }
             CondDef::NoWithin { .. } => out.extend(self.unanswered(c, d, start)),
             _ => {}
@@ -529,7 +549,10 @@ pub(super) fn number_label(n: Number) -> String {
 pub(super) fn is_time_driven(step: &StepDef) -> bool {
     match &step.trigger {
         TriggerDef::When(c) => c.time_driven(),
-        TriggerDef::Threshold { extra: Some((_, c)), .. } => c.time_driven(),
+        TriggerDef::Threshold {
+            extra: Some((_, c)),
+            ..
+        } => c.time_driven(),
         _ => false,
     }
 }

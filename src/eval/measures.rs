@@ -208,7 +208,13 @@ impl MeasureCtx<'_> {
     /// The current streak at `d`: consecutive school days with a matching
     /// fact ending at `d` (or at the day before, when `d` has none yet),
     /// none before `from`. Returns (length, first day of the run).
-    pub(crate) fn streak(&self, m: &MeasureDef, from: NaiveDate, d: DayIdx, full: bool) -> (i64, DayIdx) {
+    pub(crate) fn streak(
+        &self,
+        m: &MeasureDef,
+        from: NaiveDate,
+        d: DayIdx,
+        full: bool,
+    ) -> (i64, DayIdx) {
         let mut end = d;
         if !self.day_has(m, d, full) {
             if d == 0 {

@@ -233,7 +233,8 @@ impl<'a> StudentCtx<'a> {
             }
             ScopeDef::SchoolWeek => {
                 let iso = date.iso_week();
-                let monday = NaiveDate::from_isoywd_opt(iso.year(), iso.week(), chrono::Weekday::Mon)?;
+                let monday =
+                    NaiveDate::from_isoywd_opt(iso.year(), iso.week(), chrono::Weekday::Mon)?;
                 Some((format!("{sy}/w{}-{:02}", iso.year(), iso.week()), monday))
             }
             ScopeDef::SinceStep(x) => since(self.last_fired.get(*x).copied().flatten()),
@@ -281,7 +282,11 @@ impl<'a> StudentCtx<'a> {
                 step: step.id.clone(),
                 title: step.title.clone(),
                 triggered_on: date,
-                roles: a.roles.iter().map(|r| policy.roles[*r].id.clone()).collect(),
+                roles: a
+                    .roles
+                    .iter()
+                    .map(|r| policy.roles[*r].id.clone())
+                    .collect(),
                 roles_join: match a.roles_join {
                     RolesJoin::Or => "or",
                     RolesJoin::And => "and",
@@ -295,7 +300,10 @@ impl<'a> StudentCtx<'a> {
                 law: step.law,
                 trigger: trigger.clone(),
                 evidence: evidence.clone(),
-                after: a.after.and_then(|j| step.actions.get(j)).and_then(|b| b.label.clone()),
+                after: a
+                    .after
+                    .and_then(|j| step.actions.get(j))
+                    .and_then(|b| b.label.clone()),
                 step_index: s,
                 action_index: i,
                 seq: self.seq,
@@ -337,12 +345,19 @@ impl<'a> StudentCtx<'a> {
                     at.map(|t| json!(t.format("%H:%M").to_string()))
                         .unwrap_or(Value::Null),
                 );
-                m.insert("minutes".into(), minutes.map(|x| json!(x)).unwrap_or(Value::Null));
+                m.insert(
+                    "minutes".into(),
+                    minutes.map(|x| json!(x)).unwrap_or(Value::Null),
+                );
             }
             ActionKindDef::MakeUp(f) => {
                 m.insert("factor".into(), number_json(*f));
                 // One registration is one lesson hour.
-                let hours = if has_trigger { number_json(*f) } else { Value::Null };
+                let hours = if has_trigger {
+                    number_json(*f)
+                } else {
+                    Value::Null
+                };
                 m.insert("lesson_hours".into(), hours);
             }
             ActionKindDef::Referral(r) => {
@@ -374,7 +389,9 @@ fn age_on(birth: NaiveDate, on: NaiveDate) -> i64 {
 fn attr_holds(info: &StudentInfo, c: &AttrCondDef, date: NaiveDate) -> bool {
     match c.attr {
         Attr::Age => {
-            let Some(b) = info.birthdate else { return false };
+            let Some(b) = info.birthdate else {
+                return false;
+            };
             let age = age_on(b, date);
             c.numbers.iter().any(|&n| {
                 let n = i64::from(n);

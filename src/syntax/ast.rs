@@ -453,7 +453,9 @@ pub struct Number {
 impl Number {
     /// A whole number.
     pub fn whole(n: i64) -> Self {
-        Number { hundredths: n * 100 }
+        Number {
+            hundredths: n * 100,
+        }
     }
     /// True when the value has no fractional part.
     pub fn is_whole(&self) -> bool {
