@@ -131,7 +131,7 @@ pub(crate) fn profile<R: Rng>(rng: &mut R) -> Profile {
         lognormal(rng, 0.5),
         lognormal(rng, 0.5),
     ];
-    let p_group = (0.012 * risk.powf(1.3)).min(0.6);
+    let p_group = (0.0145 * risk.powf(1.3)).min(0.6);
     let high_previous_year = rng.gen_bool(p_group);
     Profile {
         risk,

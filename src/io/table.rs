@@ -38,7 +38,9 @@ pub fn write_table<W: Write>(
     for (date, actions) in &by_date {
         t.write_day(w, *date, actions)?;
     }
-    writeln!(w)?;
+    if by_date.is_empty() {
+        writeln!(w)?;
+    }
     write_summary(w, policy, &result.summary)
 }
 
@@ -242,7 +244,7 @@ pub fn dutch_weekday(w: Weekday) -> &'static str {
     }
 }
 
-const LABEL_W: usize = 44;
+const LABEL_W: usize = 72;
 
 fn count_line<W: Write>(w: &mut W, indent: usize, label: &str, n: u64) -> io::Result<()> {
     let label = pad(label, LABEL_W - indent);
