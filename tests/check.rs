@@ -267,3 +267,41 @@ fn a_missing_file_is_an_io_error() {
     let r = check::load(Path::new("policies/nowhere.verzuim"));
     assert!(matches!(r, Err(LoadError::Io { .. })));
 }
+
+mod robustness {
+    use super::*;
+    use proptest::prelude::*;
+
+    const MLG: &str = "policies/mlg/2022-2023.verzuim";
+
+    /// The MLG policy with one line removed and another duplicated.
+    fn mutate(src: &str, remove: usize, dup: usize) -> String {
+        let lines: Vec<&str> = src.lines().collect();
+        let (remove, dup) = (remove % lines.len(), dup % lines.len());
+        let mut out = Vec::new();
+        for (i, l) in lines.iter().enumerate() {
+            if i != remove {
+                out.push(*l);
+            }
+            if i == dup {
+                out.push(*l);
+            }
+        }
+        out.join("\n")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        /// Checking never panics, and a rejected file always says why.
+        #[test]
+        fn edited_policies_are_checked_without_panics(remove in 0usize..400, dup in 0usize..400) {
+            let src = std::fs::read_to_string(MLG).unwrap();
+            let edited = mutate(&src, remove, dup);
+            match check::check_source(Path::new(MLG), &edited) {
+                Ok(_) => {}
+                Err(LoadError::Invalid(reports)) => prop_assert!(!reports.is_empty()),
+                Err(LoadError::Io { .. }) => prop_assert!(false, "no I/O error expected"),
+            }
+        }
+    }
+}
