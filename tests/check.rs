@@ -305,3 +305,84 @@ mod robustness {
         }
     }
 }
+
+#[test]
+fn features_beyond_mlg_build_the_expected_model() {
+    use verzuim::model::{CondDef, ReclassifyDef, ScopeDef, Thresholds};
+    use verzuim::syntax::ast::{Number, ReclassifyMode};
+    let p = load_policy_fixture("tests/fixtures/check/valid-features.verzuim");
+    let kind = |n: &str| p.kind_by_name(n).unwrap();
+    // Kinds first, then signals, in declaration order.
+    let ids: Vec<&str> = p.kinds.iter().map(|k| k.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "late",
+            "truancy",
+            "sick",
+            "account",
+            "exempt_start",
+            "exempt_end"
+        ]
+    );
+    assert_eq!(
+        p.codes["VA"],
+        verzuim::model::CodeMeaning::Kind(
+            kind("account"),
+            verzuim::syntax::ast::Authorization::Authorized
+        )
+    );
+    let r: &ReclassifyDef = &p.reclassifications[0];
+    assert_eq!(
+        (r.from, r.to, r.mode),
+        (kind("late"), kind("truancy"), ReclassifyMode::Instead)
+    );
+    assert_eq!(r.filter.minutes, Some((21, u32::MAX)));
+    let e = &p.exemptions[0];
+    assert_eq!(e.kinds, vec![kind("sick")]);
+    assert_eq!(e.ladders, vec![0]);
+    assert_eq!(
+        (e.from_signal, e.until_signal),
+        (Some(kind("exempt_start")), Some(kind("exempt_end")))
+    );
+    assert_eq!(p.groups[0].conditions.len(), 2);
+    assert_eq!(p.groups[0].conditions[0].numbers, vec![18]);
+    let step = |id: &str| p.steps.iter().find(|s| s.id == id).unwrap();
+    assert_eq!(step("L5").scope, ScopeDef::Term(1));
+    let TriggerDef::Threshold {
+        measure,
+        thresholds,
+        ..
+    } = &step("L5").trigger
+    else {
+        panic!("L5 is a threshold step")
+    };
+    assert_eq!(
+        *thresholds,
+        Thresholds::Each {
+            from: Number::whole(5),
+            to: Number::whole(9)
+        }
+    );
+    assert_eq!(p.measures[*measure].filter.codes, vec!["L".to_string()]);
+    assert!(matches!(
+        step("L10").trigger,
+        TriggerDef::Threshold {
+            thresholds: Thresholds::EveryNth { step: 2, .. },
+            ..
+        }
+    ));
+    assert!(matches!(
+        step("L10").actions[0].kind,
+        ActionKindDef::Referral(_)
+    ));
+    assert_eq!(step("S1").scope, ScopeDef::Month);
+    assert_eq!(step("A1").scope, ScopeDef::SchoolWeek);
+    let TriggerDef::When(c) = &step("A1").trigger else {
+        panic!("A1 is a `when` rule")
+    };
+    assert!(c.time_driven());
+    assert!(
+        matches!(c, CondDef::NoWithin { after_filter, .. } if after_filter.period == Some((1, 4)))
+    );
+}
