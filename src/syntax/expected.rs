@@ -79,7 +79,7 @@ fn classify(cx: &Context<'_>, positives: &[Rule], found: &Found) -> SyntaxError 
     if has(Rule::action_text) && (found.new_line || found.token.is_none() || tok == "}") {
         return missing_text(found);
     }
-    unexpected(positives, at_top, found)
+    unexpected(positives, at_top, found.new_line || first_in_chunk, found)
 }
 
 /// Describes the token at `pos` (or the end of the chunk).
@@ -271,7 +271,9 @@ fn missing_text(found: &Found) -> SyntaxError {
 }
 
 /// The general case: "expected …, found …".
-fn unexpected(positives: &[Rule], at_top: bool, found: &Found) -> SyntaxError {
+/// `at_top` says pest could have started a declaration here; `new_item` that
+/// the found token also starts a line.
+fn unexpected(positives: &[Rule], at_top: bool, new_item: bool, found: &Found) -> SyntaxError {
     let rules: Vec<Rule> = positives
         .iter()
         .copied()
@@ -283,7 +285,9 @@ fn unexpected(positives: &[Rule], at_top: bool, found: &Found) -> SyntaxError {
         .collect();
     phrases.sort_by_key(|p| (phrase_class(p), *p));
     phrases.dedup();
-    let expected = if phrases.is_empty() {
+    let expected = if phrases.is_empty() && new_item {
+        "a declaration".to_string()
+    } else if phrases.is_empty() {
         "the end of the declaration".to_string()
     } else {
         or_list(phrases.iter().map(|p| p.to_string()))
