@@ -500,7 +500,10 @@ fn mentor_of(grade: u32, letter: usize) -> String {
     } else {
         "dhr."
     };
-    format!("{title} {}", LAST_NAMES[k])
+    const INITIALS: &str = "ABCDEFGHIJKLMNOPRSTW";
+    let i = (grade as usize * CLASS_LETTERS.len() + letter) % INITIALS.len();
+    let initial = INITIALS.chars().nth(i).unwrap_or('A');
+    format!("{title} {initial}. {}", LAST_NAMES[k])
 }
 
 /// Write a roster for the generated students (`student,name,class,mentor,

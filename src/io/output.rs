@@ -66,45 +66,7 @@ pub fn write_summary_json<W: Write>(w: &mut W, summary: &RunSummary) -> io::Resu
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::eval::Evidence;
-    use crate::model::ActionKindTag;
-    use chrono::NaiveDate;
-
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-    }
-
-    pub(crate) fn sample_action() -> ActionRecord {
-        ActionRecord {
-            id: "S1/L3/2022-2023".into(),
-            student: "S1".into(),
-            ladder: Some("late".into()),
-            step: "L3".into(),
-            title: "3x te laat".into(),
-            triggered_on: d("2022-09-19"),
-            roles: vec!["vc".into()],
-            roles_join: "or",
-            text: "Signaleert".into(),
-            cc: vec![],
-            due: None,
-            optional: false,
-            kind: "sanction",
-            params: serde_json::Map::new(),
-            law: false,
-            trigger: Some(Evidence {
-                date: d("2022-09-19"),
-                period: Some(2),
-                kind: "late".into(),
-                minutes: 7,
-            }),
-            evidence: vec![],
-            after: None,
-            step_index: 0,
-            action_index: 0,
-            seq: 0,
-            kind_tag: ActionKindTag::Sanction,
-        }
-    }
+    use crate::io::testutil::sample_action;
 
     #[test]
     fn action_lines_keep_field_order() {

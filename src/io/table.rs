@@ -4,7 +4,9 @@
 //! weekday), then by who acts (the roles' display names; `mentor` is the
 //! student's mentor from the roster when one is given), one line per action:
 //! student (and name), step ID, the action text wrapped to the line width,
-//! the due date and `(optioneel)`. A closing summary gives the run's counts.
+//! the due date and `(optioneel)`; identical lines of one day (a step that
+//! fires per lesson hour) are shown once with a count, `(9×)`. A closing
+//! summary gives the run's counts.
 
 use crate::eval::{ActionRecord, Roster, RunResult, RunSummary};
 use crate::model::Policy;
@@ -95,7 +97,7 @@ impl<'a> Table<'a> {
                 .roster
                 .and_then(|ro| ro.students.get(&a.student)?.mentor.as_deref());
             match mentor {
-                Some(m) if r == "mentor" => names.push(format!("{display} {m}")),
+                Some(m) if r == "mentor" => names.push(format!("{display} ({m})")),
                 _ => names.push(display.to_string()),
             }
         }
@@ -117,14 +119,14 @@ impl<'a> Table<'a> {
         }
         for ((_, actor), list) in &groups {
             writeln!(w, "  {actor}")?;
-            for a in list {
-                self.write_action(w, a)?;
+            for (a, n) in collapse(list) {
+                self.write_action(w, a, n)?;
             }
         }
         writeln!(w)
     }
 
-    fn write_action<W: Write>(&self, w: &mut W, a: &ActionRecord) -> io::Result<()> {
+    fn write_action<W: Write>(&self, w: &mut W, a: &ActionRecord, n: usize) -> io::Result<()> {
         let mut prefix = format!("    {} ", pad(&a.student, self.student_w));
         if self.name_w > 0 {
             let name = self.name(&a.student).unwrap_or("");
@@ -142,6 +144,9 @@ impl<'a> Table<'a> {
         if a.optional {
             text.push_str(" (optioneel)");
         }
+        if n > 1 {
+            text.push_str(&format!(" ({n}×)"));
+        }
         for (i, line) in wrap(&text, text_w).iter().enumerate() {
             if i == 0 {
                 writeln!(w, "{prefix}{line}")?;
@@ -151,6 +156,31 @@ impl<'a> Table<'a> {
         }
         Ok(())
     }
+}
+
+/// Identical lines (same student, step, text, due date and optionality, as
+/// when a step fires once per lesson hour) as one line with a count, in
+/// order of first appearance.
+fn collapse<'r>(list: &[&'r ActionRecord]) -> Vec<(&'r ActionRecord, usize)> {
+    let mut out: Vec<(&ActionRecord, usize)> = Vec::new();
+    let mut index: BTreeMap<(&str, &str, &str, Option<NaiveDate>, bool), usize> = BTreeMap::new();
+    for a in list {
+        let key = (
+            a.student.as_str(),
+            a.step.as_str(),
+            a.text.as_str(),
+            a.due,
+            a.optional,
+        );
+        match index.get(&key) {
+            Some(&i) => out[i].1 += 1,
+            None => {
+                index.insert(key, out.len());
+                out.push((a, 1));
+            }
+        }
+    }
+    out
 }
 
 /// `s` padded or truncated (with `…`) to exactly `width` characters.
@@ -332,6 +362,50 @@ mod tests {
     fn pads_and_truncates_by_characters() {
         assert_eq!(pad("ë", 3), "ë  ");
         assert_eq!(pad("abcdef", 4), "abc…");
+    }
+
+    #[test]
+    fn groups_by_day_and_actor_and_collapses_repeats() {
+        use crate::eval::StudentInfo;
+        use crate::io::testutil::{d, policy, sample_action};
+        let mut policy = policy();
+        policy.steps.clear();
+        let vc = sample_action();
+        let mut mentor = sample_action();
+        mentor.roles = vec!["mentor".into()];
+        mentor.text = "Koppelt terug".into();
+        mentor.due = Some(d("2022-09-21"));
+        mentor.optional = true;
+        let mut later = sample_action();
+        later.triggered_on = d("2022-09-20");
+        let result = RunResult {
+            actions: vec![vc.clone(), vc, mentor, later],
+            summary: RunSummary::default(),
+        };
+        let mut roster = Roster::default();
+        let info = StudentInfo {
+            name: Some("Anna de Vries".into()),
+            mentor: Some("mw. A. Jansen".into()),
+            ..StudentInfo::default()
+        };
+        roster.students.insert("S1".into(), info);
+        let mut out = Vec::new();
+        write_table(&mut out, &policy, Some(&roster), &result).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let expected = "\
+── maandag 19 september 2022 ───────────────────────────────────────────────────────────────────────
+  Verzuimcoördinator
+    S1 Anna de Vries L3  Signaleert (2×)
+  Mentor (mw. A. Jansen)
+    S1 Anna de Vries L3  Koppelt terug — uiterlijk 2022-09-21 (optioneel)
+
+── dinsdag 20 september 2022 ───────────────────────────────────────────────────────────────────────
+  Verzuimcoördinator
+    S1 Anna de Vries L3  Signaleert
+
+── Samenvatting ";
+        assert!(text.starts_with(expected), "{text}");
+        assert!(text.lines().all(|l| l.chars().count() <= WIDTH), "{text}");
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! A small MLG-like policy built by hand, for the readers' unit tests.
 
 use crate::calendar::{Calendar, FreeRange};
+use crate::eval::{ActionRecord, Evidence};
+use crate::model::ActionKindTag;
 use crate::model::{CodeMeaning, ExemptionDef, GroupDef, KindDef, Policy, RoleDef};
 use crate::syntax::ast::Authorization::{self, Authorized, Unauthorized};
 use chrono::NaiveDate;
@@ -124,4 +126,37 @@ pub(crate) fn noord() -> Calendar {
         free,
         vec![],
     )
+}
+
+/// An L3 action for student S1.
+pub(crate) fn sample_action() -> ActionRecord {
+    ActionRecord {
+        id: "S1/L3/2022-2023".into(),
+        student: "S1".into(),
+        ladder: Some("late".into()),
+        step: "L3".into(),
+        title: "3x te laat".into(),
+        triggered_on: d("2022-09-19"),
+        roles: vec!["vc".into()],
+        roles_join: "or",
+        text: "Signaleert".into(),
+        cc: vec![],
+        due: None,
+        optional: false,
+        kind: "sanction",
+        params: serde_json::Map::new(),
+        law: false,
+        trigger: Some(Evidence {
+            date: d("2022-09-19"),
+            period: Some(2),
+            kind: "late".into(),
+            minutes: 7,
+        }),
+        evidence: vec![],
+        after: None,
+        step_index: 0,
+        action_index: 0,
+        seq: 0,
+        kind_tag: ActionKindTag::Sanction,
+    }
 }
