@@ -653,6 +653,31 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Whatever the text, reading it returns (never panics), and every
+        /// error names a line and column inside the file.
+        #[test]
+        fn never_panics_on_arbitrary_rows(
+            rows in proptest::collection::vec(
+                "[S0-9]{0,3},(2022-09-0[0-9]|20[0-9-]{0,8}|x)?,[-0-9x]{0,2},(late|sick|lat|special_arrangement|)?,[-0-9]{0,3}(,\"[a,\"]{0,3}\")?",
+                0..12,
+            )
+        ) {
+            let mut text = String::from("student,date,period,kind,minutes\n");
+            for r in &rows {
+                text.push_str(r);
+                text.push('\n');
+            }
+            if let Err(errs) = parse_events(&policy(), "p.csv", &text, 0) {
+                let lines = text.lines().count() as u64;
+                for e in errs {
+                    proptest::prop_assert!(e.line >= 1 && e.line <= lines.max(1), "{e}");
+                    proptest::prop_assert!(e.column >= 1, "{e}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn kind_and_code_must_agree() {
         let text = "student,date,period,kind,code\nS1,2022-09-05,1,truancy,Z\n";

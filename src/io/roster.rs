@@ -300,13 +300,15 @@ impl RosterReader<'_> {
     /// One warning per group name that is neither a group ID nor a group
     /// name of the policy.
     fn unknown_groups(&self, used: &BTreeMap<String, (u64, u64)>) -> Vec<DataError> {
+        let mut used: Vec<(&String, &(u64, u64))> = used.iter().collect();
+        used.sort_by(|a, b| (a.1, a.0).cmp(&(b.1, b.0)));
         let known: BTreeSet<&str> = self
             .policy
             .groups
             .iter()
             .flat_map(|g| [g.id.as_str(), g.name.as_str()])
             .collect();
-        used.iter()
+        used.into_iter()
             .filter(|(g, _)| !known.contains(g.as_str()))
             .map(|(g, &(line, column))| {
                 let help = match did_you_mean(g, known.iter().copied()) {
