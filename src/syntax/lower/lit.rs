@@ -121,7 +121,9 @@ pub(crate) fn date(p: &Pair<'_>) -> Spanned<DateLit> {
     Spanned::new(lit, span(p))
 }
 
-/// `a .. b` or a single date `a` (then `end == start`).
+/// `a .. b` or a single date `a` (then `end == start`). The span runs from
+/// the first date to the last: pest's span of a single date would also take
+/// the whitespace and comments after it (the skipped `(.. date)?`).
 pub(crate) fn date_range(p: &Pair<'_>) -> Result<DateRange> {
     let at = span(p);
     let dates: Vec<_> = p
@@ -132,11 +134,8 @@ pub(crate) fn date_range(p: &Pair<'_>) -> Result<DateRange> {
         .collect();
     let start = need(dates.first().cloned(), "start date", at)?;
     let end = dates.get(1).cloned().unwrap_or_else(|| start.clone());
-    Ok(DateRange {
-        start,
-        end,
-        span: at,
-    })
+    let span = start.span.join(end.span);
+    Ok(DateRange { start, end, span })
 }
 
 /// `2022-2023` → `(2022, 2023)`.

@@ -107,10 +107,12 @@ fn date_ranges() {
     };
     assert_eq!(range.start, range.end);
     assert_eq!(range.start.node, d(2023, 4, 7));
+    assert_eq!(&src[range.span.start..range.span.end], "2023-04-07");
     let CalendarEntry::Free { range, .. } = &cal.entries[2] else {
         panic!()
     };
     assert_eq!(range.start.node, DateLit::Invalid("2023-02-30".into()));
+    assert_eq!(&src[range.span.start..range.span.end], "2023-02-30");
     let CalendarEntry::Periods {
         weekdays,
         first,
@@ -123,6 +125,22 @@ fn date_ranges() {
     let days: Vec<Weekday> = weekdays.iter().map(|w| w.node).collect();
     assert_eq!(days, [Weekday::Mon, Weekday::Tue, Weekday::Wed]);
     assert_eq!((first.node, last.node), (1, 8));
+}
+
+#[test]
+fn single_date_span_is_the_date() {
+    let src =
+        "calendar \"C\" {\n  free \"A\" 2023-04-07   # Goede Vrijdag\n  free \"B\" 2023-04-10\n}\n";
+    let Item::Calendar(cal) = items(src).remove(0) else {
+        panic!()
+    };
+    for (entry, want) in cal.entries.iter().zip(["2023-04-07", "2023-04-10"]) {
+        let CalendarEntry::Free { range, .. } = entry else {
+            panic!("{entry:?}")
+        };
+        assert_eq!(&src[range.span.start..range.span.end], want);
+        assert_eq!(range.span, range.start.span);
+    }
 }
 
 #[test]
