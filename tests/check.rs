@@ -67,7 +67,10 @@ fn verzuim_files(dir: &Path, out: &mut Vec<PathBuf>) {
         let p = entry.unwrap().path();
         if p.is_dir() {
             verzuim_files(&p, out);
-        } else if p.extension().is_some_and(|e| e == "verzuim") {
+        } else if p.extension().is_some_and(|e| e == "verzuim")
+            // Test files are run by tests/policy_tests.rs.
+            && !verzuim::syntax::is_test_file(&p)
+        {
             out.push(p);
         }
     }

@@ -2,6 +2,7 @@
 //! runnable [`crate::model::Policy`] from an AST.
 //!
 //! Entry points: [`load`] reads a file and [`check_source`] checks its text.
+//! A `*.test.verzuim` file is no policy (see `crate::testing`).
 //! A file with a `policy` header is a policy and needs exactly one calendar
 //! (inline `calendar { … }` or `use calendar "rel/path"`, resolved against
 //! the policy file's directory); a file with only a `calendar` block is a
@@ -79,6 +80,11 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
 /// cannot be read is a check error on the `use` line, not an I/O error.
 pub fn check_source(path: &Path, src: &str) -> Result<Loaded, LoadError> {
     let source = Source::new(path, src);
+    if crate::syntax::is_test_file(path) {
+        return Err(LoadError::Invalid(
+            source.reports(vec![test_file_error(path)]),
+        ));
+    }
     let file = parse(&source)?;
     let headers: Vec<&ast::PolicyHeader> = file
         .items
@@ -118,6 +124,20 @@ impl Source {
             .map(|d| Report::new(d).with_source_code(self.named.clone()))
             .collect()
     }
+}
+
+/// A `*.test.verzuim` file given where a policy or calendar is expected.
+fn test_file_error(path: &Path) -> CheckError {
+    CheckError::new(
+        Code::NotAPolicy,
+        "this is a test file, not a policy or calendar",
+        Span::new(0, 0),
+        "a test file",
+    )
+    .help(format!(
+        "run its tests with `verzuim test {}`; files named `*.test.verzuim` hold tests",
+        path.display()
+    ))
 }
 
 /// Parses `source`; syntax errors become reports.

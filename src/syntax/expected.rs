@@ -30,6 +30,8 @@ pub(crate) struct Context<'a> {
     pub chunk: Range<usize>,
     /// The lexical scan of the whole source.
     pub scan: &'a Scan,
+    /// A policy or a test file.
+    pub kind: super::Kind,
 }
 
 /// Converts a pest error of a chunk parse into one syntax error.
@@ -52,11 +54,14 @@ pub(crate) fn convert(err: &pest::error::Error<Rule>, cx: &Context<'_>) -> Synta
 fn classify(cx: &Context<'_>, positives: &[Rule], found: &Found) -> SyntaxError {
     let tok = found.token.as_deref().unwrap_or("");
     let has = |r: Rule| positives.contains(&r);
-    let at_top = has(Rule::kw_policy);
+    // At the very start of a file pest names only the top rule.
+    let at_top = [Rule::kw_policy, Rule::kw_test, Rule::file, Rule::test_file]
+        .into_iter()
+        .any(has);
     let first_in_chunk = found.prev_end <= cx.chunk.start;
     let word = tok.starts_with(|c: char| c.is_alphabetic());
     if at_top && word && (found.new_line || first_in_chunk) {
-        return unknown_declaration(tok, found.span);
+        return unknown_declaration(tok, found.span, cx.kind);
     }
     if let Some(e) = bad_comparison(tok, found.span) {
         return e;
@@ -155,19 +160,33 @@ fn is_top_level(r: Rule) -> bool {
             | Rule::kw_ladder
             | Rule::kw_rule
             | Rule::kw_law
+            | Rule::kw_test
+            | Rule::kw_tests
             | Rule::EOI
     )
 }
 
 /// `` `foo` does not start a declaration``, with a suggestion.
-fn unknown_declaration(tok: &str, span: Span) -> SyntaxError {
-    let help = match closest(tok, TOP_LEVEL_KEYWORDS.iter().copied()) {
-        Some(kw) => format!("did you mean `{kw}`?"),
-        None if tok == "test" => "`test` blocks are not supported in policy files yet".to_string(),
-        None => format!(
-            "a declaration starts with {}",
-            or_list(TOP_LEVEL_KEYWORDS[..13].iter().map(|k| format!("`{k}`")))
+fn unknown_declaration(tok: &str, span: Span, kind: super::Kind) -> SyntaxError {
+    let policy_keywords = &TOP_LEVEL_KEYWORDS[..13];
+    let help = match kind {
+        super::Kind::Policy if matches!(tok, "test" | "tests") => {
+            "tests go in a file of their own, named like `2022-2023.test.verzuim` next to the policy (see docs/testing.md)".to_string()
+        }
+        super::Kind::Policy => match closest(tok, policy_keywords.iter().copied()) {
+            Some(kw) => format!("did you mean `{kw}`?"),
+            None => format!(
+                "a declaration starts with {}",
+                or_list(policy_keywords.iter().map(|k| format!("`{k}`")))
+            ),
+        },
+        super::Kind::Tests if policy_keywords.contains(&tok) => format!(
+            "a test file holds only a `tests \"…\"` header and `test \"…\" {{ … }}` blocks; `{tok}` belongs in the policy file"
         ),
+        super::Kind::Tests => match closest(tok, ["test", "tests"].into_iter()) {
+            Some(kw) => format!("did you mean `{kw}`?"),
+            None => "a test file holds a `tests \"policy.verzuim\"` header and `test \"name\" { … }` blocks".to_string(),
+        },
     };
     SyntaxError::UnknownDeclaration {
         found: tok.to_string(),

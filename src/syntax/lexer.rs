@@ -9,9 +9,10 @@ use crate::span::{Span, Spanned};
 use std::ops::Range;
 
 /// The words that start a top-level declaration. The parser resynchronises
-/// after a syntax error at the next line starting with one of them. (`test` is
-/// reserved for test blocks.)
-pub(crate) const TOP_LEVEL_KEYWORDS: [&str; 14] = [
+/// after a syntax error at the next line starting with one of them. The
+/// first 13 start policy declarations; `test` and `tests` start the items of
+/// a test file.
+pub(crate) const TOP_LEVEL_KEYWORDS: [&str; 15] = [
     "policy",
     "use",
     "calendar",
@@ -26,6 +27,7 @@ pub(crate) const TOP_LEVEL_KEYWORDS: [&str; 14] = [
     "rule",
     "law",
     "test",
+    "tests",
 ];
 
 /// What the lexical pass found.

@@ -9,8 +9,11 @@
 mod action;
 mod expr;
 mod lit;
+mod test_file;
 #[cfg(test)]
 mod tests;
+
+pub(crate) use test_file::test_file;
 
 use super::ast::*;
 use super::error::SyntaxError;

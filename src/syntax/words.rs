@@ -186,6 +186,28 @@ fn lexeme(r: Rule) -> Option<Words> {
             "`..`",
             "a range reads like `1 .. 8` or `2022-10-15 .. 2022-10-23`"
         ),
+        Rule::student | Rule::student_word => words!(
+            "a student ID",
+            "an event line starts with the student, like `S1 2022-09-05 p1 late 10 min`"
+        ),
+        Rule::period | Rule::period_range => words!(
+            "a lesson period like `p1`",
+            "lesson periods are written `p1`, `p2`, …; several as `p1 .. p8`"
+        ),
+        Rule::roster_text_key | Rule::roster_list_key | Rule::roster_date_key => words!(
+            "a roster field like `mentor`",
+            "a roster line reads `S1 mentor \"Jansen\" class \"3a\" groups \"veel verzuim 21/22\"`",
+            "name",
+            "mentor",
+            "class",
+            "grade",
+            "location",
+            "groups",
+            "exemptions",
+            "birthdate",
+            "enrolled_from",
+            "enrolled_until"
+        ),
         _ => return None,
     })
 }
@@ -351,6 +373,71 @@ fn construct(r: Rule) -> Option<Words> {
         Rule::due => kw!("within"),
         Rule::label => kw!("as"),
         Rule::after_label => kw!("after"),
+        Rule::test_file | Rule::test_item => words!(
+            "a `test`",
+            "a test file holds a `tests \"policy.verzuim\"` header and `test \"name\" { … }` blocks",
+            "test",
+            "tests"
+        ),
+        Rule::tests_header => kw!("tests"),
+        Rule::test => kw!("test"),
+        Rule::test_entry => alts!(
+            ["`as_of`", "`roster`", "`events`", "`expect`"],
+            "a test holds `as_of`, `roster { … }`, `events { … }`, `events from \"…\"` and `expect` lines",
+            "as_of",
+            "roster",
+            "events",
+            "expect"
+        ),
+        Rule::test_as_of => kw!("as_of"),
+        Rule::test_roster => kw!("roster"),
+        Rule::roster_line => words!(
+            "a roster line",
+            "a roster line reads `S1 mentor \"Jansen\" class \"3a\" groups \"veel verzuim 21/22\"`"
+        ),
+        Rule::roster_field | Rule::roster_text | Rule::roster_list | Rule::roster_date => words!(
+            "a roster field like `mentor`",
+            "a roster line reads `S1 mentor \"Jansen\" class \"3a\" groups \"veel verzuim 21/22\"`",
+            "name",
+            "mentor",
+            "class",
+            "grade",
+            "location",
+            "groups",
+            "exemptions",
+            "birthdate",
+            "enrolled_from",
+            "enrolled_until"
+        ),
+        Rule::events_from | Rule::events_block => kw!("events"),
+        Rule::event_line => words!(
+            "an event line",
+            "an event line reads `S1 2022-09-05 p1 late 10 min`, `S1 2022-09-12 p1 code \"L\" 5 min` or `S1 2022-09-19 special_arrangement`"
+        ),
+        Rule::event_code_ref => kw!("code"),
+        Rule::event_minutes => words!("minutes like `10 min`", "minutes are written like `10 min`"),
+        Rule::expect
+        | Rule::expect_count
+        | Rule::expect_no
+        | Rule::expect_nothing
+        | Rule::expect_action => words!(
+            "an expectation",
+            "expectations read `expect S1 2022-09-19 step L3`, `expect no step L6`, `expect 3 actions` or `expect nothing else for S1`",
+            "expect"
+        ),
+        Rule::for_student => kw!("for"),
+        Rule::action_match
+        | Rule::match_role
+        | Rule::match_due
+        | Rule::match_kind
+        | Rule::match_make_up => alts!(
+            ["`for`", "`due`", "`kind`", "`make_up`"],
+            "an expected action can name `for ROLE`, `due DATE`, `kind KIND` and `make_up N`",
+            "for",
+            "due",
+            "kind",
+            "make_up"
+        ),
         _ => return None,
     })
 }
@@ -462,6 +549,24 @@ fn keyword(r: Rule) -> Words {
         Rule::kw_where => kw!("where"),
         Rule::kw_with => kw!("with"),
         Rule::kw_within => kw!("within"),
+        Rule::kw_tests => kw!(
+            "tests",
+            "the header names the policy under test: `tests \"2022-2023.verzuim\"`"
+        ),
+        Rule::kw_test => kw!("test", "a test reads `test \"name\" { … }`"),
+        Rule::kw_as_of => kw!("as_of", "write `as_of 2022-09-30`"),
+        Rule::kw_roster => kw!("roster"),
+        Rule::kw_events => kw!("events"),
+        Rule::kw_expect => kw!("expect"),
+        Rule::kw_nothing => kw!("nothing", "write `expect nothing else for S1`"),
+        Rule::kw_else => kw!("else", "write `expect nothing else for S1`"),
+        Rule::kw_actions => kw!(
+            "actions",
+            "write `expect 3 actions` or `expect 3 actions for S1`"
+        ),
+        Rule::kw_due => kw!("due"),
+        Rule::kw_kind => kw!("kind"),
+        Rule::kw_min => kw!("min", "minutes are written like `10 min`"),
         Rule::kw_x => kw!(
             "x",
             "make-up time reads `make_up 2 x \"…\"`: twice the registration's lesson hours"
