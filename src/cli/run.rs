@@ -47,7 +47,10 @@ pub fn run(args: &RunArgs, reporter: &Reporter) -> Outcome {
     if let Some(r) = &roster {
         warn_unknown_students(&args.events, &regs, r, reporter);
     }
-    let opts = RunOptions { as_of: args.as_of };
+    let opts = RunOptions {
+        as_of: args.as_of,
+        ..RunOptions::default()
+    };
     let result = eval::run(&policy, &regs, roster.as_ref(), &opts);
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
@@ -92,54 +95,57 @@ fn read_inputs(
     policy: &Policy,
     reporter: &Reporter,
 ) -> Result<(Registrations, Option<Roster>), Outcome> {
-    let mut problems: Vec<DataError> = Vec::new();
-    let mut outcome = Outcome::Success;
-    let io_error = |path: String, error: std::io::Error| {
-        reporter.error(CliError::Read {
-            path: display_name(&path),
-            reason: error.to_string(),
-        });
-        Outcome::Usage
+    let mut g = Gather {
+        reporter,
+        problems: Vec::new(),
+        outcome: Outcome::Success,
     };
-    let roster = match args
+    let roster = args
         .roster
         .as_deref()
-        .map(|p| (p, roster::read_roster(policy, p)))
-    {
-        None => None,
-        Some((_, Ok((r, warnings)))) => {
-            warnings
-                .into_iter()
-                .for_each(|w| reporter.report(&w.into_report()));
-            Some(r)
-        }
-        Some((_, Err(ReadError::Invalid(es)))) => {
-            problems.extend(es);
-            None
-        }
-        Some((_, Err(ReadError::Io { path, error }))) => {
-            outcome = io_error(path, error);
-            None
-        }
-    };
-    let regs = match events::read_events(policy, &args.events) {
-        Ok(r) => Some(r),
-        Err(ReadError::Invalid(es)) => {
-            problems.extend(es);
-            None
-        }
-        Err(ReadError::Io { path, error }) => {
-            outcome = outcome.max(io_error(path, error));
-            None
-        }
-    };
-    if !problems.is_empty() {
-        report_problems(problems, reporter);
-        outcome = outcome.max(Outcome::Failure);
+        .and_then(|p| g.take(roster::read_roster(policy, p)));
+    let roster = roster.map(|(r, warnings)| {
+        warnings
+            .into_iter()
+            .for_each(|w| reporter.report(&w.into_report()));
+        r
+    });
+    let regs = g.take(events::read_events(policy, &args.events));
+    if !g.problems.is_empty() {
+        report_problems(std::mem::take(&mut g.problems), reporter);
+        g.outcome = g.outcome.max(Outcome::Failure);
     }
-    match (outcome, regs) {
+    match (g.outcome, regs) {
         (Outcome::Success, Some(regs)) => Ok((regs, roster)),
         (o, _) => Err(o.max(Outcome::Failure)),
+    }
+}
+
+/// Collects the data errors of several inputs; I/O errors are reported at
+/// once.
+struct Gather<'a> {
+    reporter: &'a Reporter,
+    problems: Vec<DataError>,
+    outcome: Outcome,
+}
+
+impl Gather<'_> {
+    fn take<T>(&mut self, read: Result<T, ReadError>) -> Option<T> {
+        match read {
+            Ok(x) => Some(x),
+            Err(ReadError::Invalid(es)) => {
+                self.problems.extend(es);
+                None
+            }
+            Err(ReadError::Io { path, error }) => {
+                self.reporter.error(CliError::Read {
+                    path: display_name(&path),
+                    reason: error.to_string(),
+                });
+                self.outcome = Outcome::Usage;
+                None
+            }
+        }
     }
 }
 

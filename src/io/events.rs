@@ -14,8 +14,8 @@
 
 use super::csvpos::{CsvRows, Row};
 use super::{
-    DataError, DataErrorCode, ReadError, did_you_mean, display_name, join_list, parse_count,
-    parse_date, parse_header, read_text, weekday_en,
+    DataError, DataErrorCode, ReadError, csv_problem, did_you_mean, display_name, header_row,
+    join_list, parse_count, parse_date, parse_header, read_text, weekday_en, width_error,
 };
 use crate::calendar::Calendar;
 use crate::eval::{Origin, Registration, Registrations};
@@ -52,28 +52,15 @@ pub fn parse_events(
 ) -> Result<Registrations, Vec<DataError>> {
     let mut rows = CsvRows::new(text);
     let mut errors = Vec::new();
-    let header = match rows.next() {
-        Some(Ok(row)) => row,
-        Some(Err((line, col, msg))) => {
-            let e = DataError::new(DataErrorCode::BadCsv, file.into(), line, col, msg, None);
-            return Err(vec![e]);
-        }
-        None => return Err(vec![empty_file(file)]),
-    };
+    let expected = "expected a header line: student,date,period,kind,minutes".to_string();
+    let header = header_row(file, &mut rows, expected)?;
     let cols = Columns::from_header(file, &header)?;
     let reader = RowReader { policy, file, cols };
     let mut out = Collected::default();
     for item in rows {
         match item {
             Ok(row) => reader.read_row(&row, file_index, &mut out, &mut errors),
-            Err((line, col, msg)) => errors.push(DataError::new(
-                DataErrorCode::BadCsv,
-                file.into(),
-                line,
-                col,
-                msg,
-                None,
-            )),
+            Err(p) => errors.push(csv_problem(file, p)),
         }
     }
     if errors.is_empty() {
@@ -81,17 +68,6 @@ pub fn parse_events(
     } else {
         Err(errors)
     }
-}
-
-fn empty_file(file: &str) -> DataError {
-    DataError::new(
-        DataErrorCode::BadHeader,
-        file.into(),
-        1,
-        1,
-        "the file is empty".into(),
-        Some("expected a header line: student,date,period,kind,minutes".into()),
-    )
 }
 
 /// Column indices of an events file.
@@ -239,16 +215,11 @@ impl RowReader<'_> {
             errors,
             failed: false,
         };
-        if row.fields.len() != self.cols.width {
-            let msg = format!(
-                "row has {} fields, the header has {}",
-                row.fields.len(),
-                self.cols.width
-            );
-            errs.push(0, DataErrorCode::BadCsv, msg, None);
+        if let Some(e) = width_error(self.file, row, self.cols.width) {
+            errs.errors.push(e);
             return;
         }
-        let (kind, auth, code) = match self.resolve_kind(row, &mut errs) {
+        let (kind, authorization, code) = match self.resolve_kind(row, &mut errs) {
             Some(Resolved::Ignored) => {
                 out.ignored += 1;
                 return;
@@ -256,41 +227,40 @@ impl RowReader<'_> {
             Some(Resolved::Kind(k, a, c)) => (Some(k), a, c),
             None => (None, Authorization::Unauthorized, None),
         };
-        let student = row.get(self.cols.student);
-        if student.is_empty() {
-            let help = Some("every row needs the student's ID".to_string());
-            errs.push(
-                self.cols.student,
-                DataErrorCode::MissingStudent,
-                "missing student".into(),
-                help,
-            );
-        }
+        let student = self.read_student(row, &mut errs);
         let date = self.read_date(row, &mut errs);
         let signal = kind.map(|k| self.policy.kinds[k].signal);
         let period = self.read_period(row, date, signal, &mut errs);
         let minutes = kind.and_then(|k| self.read_minutes(row, k, &mut errs));
-        if errs.failed {
-            return;
+        if let (false, Some(student), Some(kind), Some(date), Some(period), Some(minutes)) =
+            (errs.failed, student, kind, date, period, minutes)
+        {
+            let student = out.intern(student);
+            out.rows.push(Registration {
+                student,
+                date,
+                period,
+                kind,
+                minutes,
+                code,
+                authorization,
+                origin: Origin {
+                    file: file_index,
+                    line: row.line,
+                },
+            });
         }
-        let (Some(kind), Some(date), Some(period), Some(minutes)) = (kind, date, period, minutes)
-        else {
-            return;
-        };
-        let student = out.intern(student);
-        out.rows.push(Registration {
-            student,
-            date,
-            period,
-            kind,
-            minutes,
-            code,
-            authorization: auth,
-            origin: Origin {
-                file: file_index,
-                line: row.line,
-            },
-        });
+    }
+
+    fn read_student<'r>(&self, row: &'r Row, errs: &mut RowErrors) -> Option<&'r str> {
+        let student = row.get(self.cols.student);
+        if student.is_empty() {
+            let help = Some("every row needs the student's ID".to_string());
+            let msg = "missing student".to_string();
+            errs.push(self.cols.student, DataErrorCode::MissingStudent, msg, help);
+            return None;
+        }
+        Some(student)
     }
 
     /// The row's kind: from the code when one is given (checked against the

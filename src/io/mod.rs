@@ -184,12 +184,60 @@ pub(crate) fn parse_count(value: &str) -> Result<u32, String> {
     Err(format!("`{value}` is not a whole number"))
 }
 
+/// A CSV structure problem as a `bad-csv` error of `file`.
+pub(crate) fn csv_problem(file: &str, (line, column, msg): csvpos::CsvProblem) -> DataError {
+    DataError::new(DataErrorCode::BadCsv, file.into(), line, column, msg, None)
+}
+
+/// The header row of `rows`; an empty file is a `bad-header` error whose
+/// help names `expected`.
+pub(crate) fn header_row(
+    file: &str,
+    rows: &mut csvpos::CsvRows,
+    expected: String,
+) -> Result<csvpos::Row, Vec<DataError>> {
+    match rows.next() {
+        Some(Ok(row)) => Ok(row),
+        Some(Err(p)) => Err(vec![csv_problem(file, p)]),
+        None => Err(vec![DataError::new(
+            DataErrorCode::BadHeader,
+            file.into(),
+            1,
+            1,
+            "the file is empty".into(),
+            Some(expected),
+        )]),
+    }
+}
+
+/// A `bad-csv` error when `row` does not have `width` fields.
+pub(crate) fn width_error(file: &str, row: &csvpos::Row, width: usize) -> Option<DataError> {
+    let n = row.fields.len();
+    (n != width).then(|| {
+        let msg = format!("row has {n} fields, the header has {width}");
+        DataError::new(DataErrorCode::BadCsv, file.into(), row.line, 1, msg, None)
+    })
+}
+
 /// A parsed CSV header: column name → index, plus the header row.
 pub(crate) struct Header {
     /// Known column name → field index.
     pub columns: std::collections::BTreeMap<&'static str, usize>,
     /// Number of fields in the header.
     pub width: usize,
+}
+
+/// A header of one field holding `;`: the file uses the wrong separator.
+fn semicolon_hint(row: &csvpos::Row, errors: &mut [DataError]) {
+    if row.fields.len() == 1
+        && row.get(0).contains(';')
+        && let Some(e) = errors.first_mut()
+    {
+        e.help = Some(
+            "the file seems to use `;` as separator; verzuim reads comma-separated files"
+                .to_string(),
+        );
+    }
 }
 
 /// Read a header row against the known column names (case-insensitive).
@@ -239,15 +287,7 @@ pub(crate) fn parse_header(
             errors.push(err(0, format!("missing column `{r}`"), Some(help)));
         }
     }
-    if row.fields.len() == 1
-        && row.get(0).contains(';')
-        && let Some(e) = errors.first_mut()
-    {
-        e.help = Some(
-            "the file seems to use `;` as separator; verzuim reads comma-separated files"
-                .to_string(),
-        );
-    }
+    semicolon_hint(row, &mut errors);
     if errors.is_empty() {
         Ok(Header {
             columns,

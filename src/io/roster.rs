@@ -8,8 +8,8 @@
 
 use super::csvpos::{CsvRows, Row};
 use super::{
-    DataError, DataErrorCode, ReadError, did_you_mean, display_name, join_list, parse_date,
-    parse_header, read_text,
+    DataError, DataErrorCode, ReadError, csv_problem, did_you_mean, display_name, header_row,
+    join_list, parse_date, parse_header, read_text, width_error,
 };
 use crate::eval::{Roster, StudentInfo};
 use crate::model::Policy;
@@ -44,33 +44,11 @@ pub fn read_roster(policy: &Policy, path: &str) -> Result<RosterRead, ReadError>
 /// and warnings, or every error found.
 pub fn parse_roster(policy: &Policy, file: &str, text: &str) -> Result<RosterRead, Vec<DataError>> {
     let mut rows = CsvRows::new(text);
-    let header = match rows.next() {
-        Some(Ok(row)) => row,
-        Some(Err((line, col, msg))) => {
-            return Err(vec![DataError::new(
-                DataErrorCode::BadCsv,
-                file.into(),
-                line,
-                col,
-                msg,
-                None,
-            )]);
-        }
-        None => {
-            let help = Some(format!(
-                "expected a header line with `student` and any of: {}",
-                join_list(ROSTER_COLUMNS[1..].iter().copied())
-            ));
-            return Err(vec![DataError::new(
-                DataErrorCode::BadHeader,
-                file.into(),
-                1,
-                1,
-                "the file is empty".into(),
-                help,
-            )]);
-        }
-    };
+    let expected = format!(
+        "expected a header line with `student` and any of: {}",
+        join_list(ROSTER_COLUMNS[1..].iter().copied())
+    );
+    let header = header_row(file, &mut rows, expected)?;
     let h = parse_header(file, &header, &ROSTER_COLUMNS, &["student"])?;
     let reader = RosterReader {
         policy,
@@ -82,14 +60,7 @@ pub fn parse_roster(policy: &Policy, file: &str, text: &str) -> Result<RosterRea
     for item in rows {
         match item {
             Ok(row) => reader.read_row(&row, &mut st),
-            Err((line, col, msg)) => st.errors.push(DataError::new(
-                DataErrorCode::BadCsv,
-                file.into(),
-                line,
-                col,
-                msg,
-                None,
-            )),
+            Err(p) => st.errors.push(csv_problem(file, p)),
         }
     }
     if !st.errors.is_empty() {
@@ -144,33 +115,12 @@ impl RosterReader<'_> {
     }
 
     fn read_row(&self, row: &Row, st: &mut State) {
-        if row.fields.len() != self.width {
-            let msg = format!(
-                "row has {} fields, the header has {}",
-                row.fields.len(),
-                self.width
-            );
-            st.errors
-                .push(self.err(row, 0, DataErrorCode::BadCsv, msg, None));
+        if let Some(e) = width_error(self.file, row, self.width) {
+            st.errors.push(e);
             return;
         }
         let before = st.errors.len();
-        let scol = self.cols.get("student").copied().unwrap_or(0);
-        let student = row.get(scol).to_string();
-        if student.is_empty() {
-            let help = Some("every roster row needs the student's ID".to_string());
-            st.errors.push(self.err(
-                row,
-                scol,
-                DataErrorCode::MissingStudent,
-                "missing student".into(),
-                help,
-            ));
-        } else if let Some(first) = st.lines.get(&student) {
-            let msg = format!("student `{student}` appears twice (first on line {first})");
-            st.errors
-                .push(self.err(row, scol, DataErrorCode::DuplicateStudent, msg, None));
-        }
+        let student = self.student(row, st);
         let info = StudentInfo {
             name: self.text(row, "name"),
             class: self.text(row, "class"),
@@ -191,12 +141,32 @@ impl RosterReader<'_> {
             st.errors
                 .push(self.err(row, col, DataErrorCode::BadRange, msg, None));
         }
-        if !student.is_empty() {
-            st.lines.entry(student.clone()).or_insert(row.line);
-        }
-        if st.errors.len() == before {
+        if let Some(student) = student
+            && st.errors.len() == before
+        {
             st.students.insert(student, info);
         }
+    }
+
+    /// The row's student ID, if present and not seen before.
+    fn student(&self, row: &Row, st: &mut State) -> Option<String> {
+        let col = self.cols.get("student").copied().unwrap_or(0);
+        let student = row.get(col).to_string();
+        if student.is_empty() {
+            let help = Some("every roster row needs the student's ID".to_string());
+            let msg = "missing student".to_string();
+            let e = self.err(row, col, DataErrorCode::MissingStudent, msg, help);
+            st.errors.push(e);
+            return None;
+        }
+        if let Some(first) = st.lines.get(&student) {
+            let msg = format!("student `{student}` appears twice (first on line {first})");
+            let e = self.err(row, col, DataErrorCode::DuplicateStudent, msg, None);
+            st.errors.push(e);
+            return None;
+        }
+        st.lines.insert(student.clone(), row.line);
+        Some(student)
     }
 
     fn groups(&self, row: &Row, st: &mut State) -> Vec<String> {
