@@ -61,6 +61,8 @@ pub struct Calendar {
     week_of: Vec<u32>,
     /// Index of the first school day of each school week.
     week_start: Vec<u32>,
+    /// Scheduled lesson periods on school days before each index (prefix sums).
+    scheduled_prefix: Vec<u64>,
 }
 
 /// Index of a school day in [`Calendar`] order (0 = the first school day).
@@ -90,6 +92,7 @@ impl Calendar {
             by_offset: Vec::new(),
             week_of: Vec::new(),
             week_start: Vec::new(),
+            scheduled_prefix: vec![0],
         };
         let mut d = first;
         let mut last_week: Option<(i32, u32)> = None;
@@ -108,6 +111,10 @@ impl Calendar {
                 cal.week_of.push(cal.week_start.len() as u32 - 1);
                 cal.days.push(d);
                 cal.by_offset.push(idx);
+                let periods = cal.periods[d.weekday().num_days_from_monday() as usize]
+                    .map_or(0, |(a, b)| u64::from(b + 1 - a));
+                let before = cal.scheduled_prefix.last().copied().unwrap_or(0);
+                cal.scheduled_prefix.push(before + periods);
             } else {
                 cal.by_offset.push(u32::MAX);
             }
@@ -236,6 +243,20 @@ impl Calendar {
             Some((a, b)) => b + 1 - a,
             None => 0,
         }
+    }
+
+    /// Scheduled lesson periods on school days `a ..= b` (0 when `a > b`).
+    pub fn scheduled_between(&self, a: DayIdx, b: DayIdx) -> u64 {
+        if a > b {
+            return 0;
+        }
+        let at = |i: usize| {
+            self.scheduled_prefix
+                .get(i.min(self.scheduled_prefix.len().saturating_sub(1)))
+                .copied()
+                .unwrap_or(0)
+        };
+        at(b as usize + 1) - at(a as usize)
     }
 
     /// The free range containing `date`, if any.

@@ -2,7 +2,9 @@
 //! school days in order and evaluates every step at every registration (and,
 //! for time-driven or deferred steps, at the start of every school day).
 
-use super::measures::{Fact, MeasureCtx, Resolved, compare, increment, threshold_base};
+use super::measures::{
+    Cumulative, Fact, MeasureCtx, Resolved, Value, compare, increment, threshold_base,
+};
 use super::student::{StepState, StudentCtx};
 use super::{ActionRecord, Registration, Registrations, Roster, RunOptions, RunResult, RunSummary};
 use crate::calendar::DayIdx;
@@ -44,6 +46,7 @@ pub fn run(
             v.push(r);
         }
     }
+    let plan = Plan::new(policy);
     let mut order: Vec<usize> = (0..regs.students.len()).collect();
     order.sort_by(|&a, &b| regs.students[a].cmp(&regs.students[b]));
     let mut actions = Vec::new();
@@ -57,7 +60,8 @@ pub fn run(
         summary.registrations += rows.len() as u64;
         let name = &regs.students[s];
         let info = roster.and_then(|r| r.students.get(name));
-        let mut ctx = StudentCtx::new(policy, name, info, rows);
+        let mut ctx = StudentCtx::new(policy, &plan, name, info, rows);
+        ctx.reference = opts.reference;
         ctx.run(as_of);
         actions.extend(ctx.into_actions());
     }
@@ -140,7 +144,7 @@ impl StudentCtx<'_> {
             .map(|r| self.day_of(r.date))
             .unwrap_or(first);
         let end = match as_of {
-            Some(a) if self.needs_daily => cal
+            Some(a) if self.plan.needs_daily => cal
                 .school_days()
                 .partition_point(|d| *d <= a)
                 .saturating_sub(1) as DayIdx,
@@ -149,7 +153,10 @@ impl StudentCtx<'_> {
         .max(last_reg);
         let mut next = 0usize;
         for d in first..=end {
-            if self.needs_daily && d > first {
+            if self.plan.needs_daily
+                && d > first
+                && (self.plan.any_time_driven || self.state.iter().any(|s| s.pending))
+            {
                 self.evaluate(d, None);
             }
             while next < self.regs.len() && self.day_of(self.regs[next].date) == d {
@@ -161,27 +168,36 @@ impl StudentCtx<'_> {
     }
 
     /// Evaluate every applicable step at day `d`, after registration `reg`
-    /// (or at the start of the day when `reg` is `None`).
+    /// (or at the start of the day when `reg` is `None`). A step whose inputs
+    /// cannot have changed since its last evaluation is not re-evaluated:
+    /// its result would be the same.
     fn evaluate(&mut self, d: DayIdx, reg: Option<usize>) {
         for s in 0..self.policy.steps.len() {
             let step = &self.policy.steps[s];
-            if reg.is_none() && !(self.time_driven[s] || self.state[s].pending) {
+            if reg.is_none() && !(self.plan.steps[s].time_driven || self.state[s].pending) {
                 continue;
             }
-            let date = self.policy.calendar.date(d);
-            let Some((key, start)) = self.scope_instance(s, d) else {
+            let Some((instance, start)) = self.scope_instance(s, d) else {
                 continue;
             };
-            if self.state[s].instance.as_deref() != Some(key.as_str()) {
+            if self.state[s].instance != Some(instance) {
                 // A new scope instance: counting restarts; the throttle's
                 // memory of the last firing is kept.
                 self.state[s] = StepState {
-                    instance: Some(key.clone()),
+                    instance: Some(instance),
                     last_fire: self.state[s].last_fire,
                     ..StepState::default()
                 };
+            } else if !self.reference && !self.needs_evaluation(s, d, reg) {
+                continue;
             }
+            let date = self.policy.calendar.date(d);
+            let st = &mut self.state[s];
+            st.evaluated = true;
+            st.last_eval_day = d;
+            st.seen_fires = self.seq;
             if !self.applies(step, date) {
+                self.state[s].applied = false;
                 // Counts reached while a step does not apply (group, ladder
                 // exemption) are passed over, not fired later.
                 if let (Some(_), TriggerDef::Threshold { measure, .. }) = (reg, &step.trigger) {
@@ -189,10 +205,35 @@ impl StudentCtx<'_> {
                 }
                 continue;
             }
+            self.state[s].applied = true;
+            let key = self.instance_key(instance);
             for firing in self.step_firings(s, d, reg, &key, start) {
                 self.fire(s, d, reg, firing);
             }
         }
+    }
+
+    /// True unless step `s`'s result at this point is known to equal its
+    /// previous one: no new fact of a kind it reads, no new day for a
+    /// time-sensitive step, no new firing for a step reading `fired(…)`, or
+    /// a once-per-scope step that has already fired.
+    fn needs_evaluation(&self, s: usize, d: DayIdx, reg: Option<usize>) -> bool {
+        let st = &self.state[s];
+        let plan = &self.plan.steps[s];
+        if !st.evaluated || !st.applied || st.pending {
+            return true;
+        }
+        if plan.once && st.fired > 0 {
+            return false;
+        }
+        if reg.is_none() {
+            return plan.time_driven;
+        }
+        self.new_facts
+            .iter()
+            .any(|&i| plan.reads_kind(self.facts[i].kind))
+            || (plan.time_sensitive && st.last_eval_day != d)
+            || (plan.uses_fired && st.seen_fires != self.seq)
     }
 
     /// The firings of step `s` at this point (usually none or one).
@@ -381,10 +422,8 @@ impl StudentCtx<'_> {
             CondDef::Fired(s) => self.fired_ever.get(*s).copied().unwrap_or(false),
             CondDef::Compare { left, op, right } => {
                 let m = &self.policy.measures[*left];
-                let lv = self.measures().value(m, start, d);
-                let rv = Resolved::of(right, |i| {
-                    self.measures().value(&self.policy.measures[i], start, d)
-                });
+                let lv = self.measure_value(*left, start, d);
+                let rv = Resolved::of(right, |i| self.measure_value(i, start, d));
                 compare(m.func, lv, *op, &rv)
             }
             CondDef::NoWithin { .. } => !self.unanswered(c, d, start).is_empty(),
@@ -437,10 +476,31 @@ impl StudentCtx<'_> {
 
     /// A count-like measure's value in base units.
     fn int_value(&self, m: usize, start: NaiveDate, d: DayIdx) -> i64 {
-        match self.measures().value(&self.policy.measures[m], start, d) {
+        match self.measure_value(m, start, d) {
             super::measures::Value::Int(v) => v,
             super::measures::Value::Ratio(n, _) => n,
         }
+    }
+
+    /// The value of measure `m` at day `d` counting from `start`: kept
+    /// incrementally for unwindowed cumulative measures, scanned otherwise.
+    pub(super) fn measure_value(&self, m: usize, start: NaiveDate, d: DayIdx) -> Value {
+        let md = &self.policy.measures[m];
+        if self.reference || !Cumulative::supports(md) {
+            return self.measures().value(md, start, d);
+        }
+        let mut cache = self.cache.borrow_mut();
+        let i = match cache
+            .iter()
+            .position(|c| c.measure == m && c.start == start)
+        {
+            Some(i) => i,
+            None => {
+                cache.push(Cumulative::new(m, start));
+                cache.len() - 1
+            }
+        };
+        cache[i].value(&self.measures(), md, d)
     }
 
     /// The measure context over this student's facts.
@@ -545,14 +605,121 @@ pub(super) fn number_label(n: Number) -> String {
     }
 }
 
-/// The fraction of a step that needs day-by-day evaluation.
-pub(super) fn is_time_driven(step: &StepDef) -> bool {
+/// What the interpreter precomputes about each step, once per run.
+pub(super) struct StepPlan {
+    /// Kinds (and signals) its trigger and condition read, by KindId.
+    kinds: Vec<bool>,
+    /// Reads a window, a streak, a share or a deadline: its value can change
+    /// from one day to the next without a new fact.
+    pub time_sensitive: bool,
+    /// Reads `fired(…)`.
+    pub uses_fired: bool,
+    /// Has a time-driven condition: evaluated at the start of every school day.
+    pub time_driven: bool,
+    /// Fires at most once per scope instance (no `repeat`, `at N` or `when`).
+    pub once: bool,
+}
+
+impl StepPlan {
+    /// True when the step reads kind `k`.
+    pub fn reads_kind(&self, k: usize) -> bool {
+        self.kinds.get(k).copied().unwrap_or(false)
+    }
+}
+
+/// The per-run plan: one [`StepPlan`] per step.
+pub(super) struct Plan {
+    /// Per step.
+    pub steps: Vec<StepPlan>,
+    /// Some step needs day-by-day evaluation (time-driven or throttled).
+    pub needs_daily: bool,
+    /// Some step is time-driven.
+    pub any_time_driven: bool,
+}
+
+impl Plan {
+    /// Precompute the plan of `policy`.
+    pub fn new(policy: &Policy) -> Plan {
+        let steps: Vec<StepPlan> = policy.steps.iter().map(|s| step_plan(policy, s)).collect();
+        let any_time_driven = steps.iter().any(|p| p.time_driven);
+        let needs_daily = any_time_driven || policy.steps.iter().any(|s| s.throttle.is_some());
+        Plan {
+            steps,
+            needs_daily,
+            any_time_driven,
+        }
+    }
+}
+
+fn step_plan(policy: &Policy, step: &StepDef) -> StepPlan {
+    let mut plan = StepPlan {
+        kinds: vec![false; policy.kinds.len()],
+        time_sensitive: false,
+        uses_fired: false,
+        time_driven: false,
+        once: !step.repeat,
+    };
     match &step.trigger {
-        TriggerDef::When(c) => c.time_driven(),
+        TriggerDef::PerRegistration { kind, .. } => {
+            plan.mark_kind(*kind);
+            plan.once = false;
+        }
         TriggerDef::Threshold {
-            extra: Some((_, c)),
-            ..
-        } => c.time_driven(),
-        _ => false,
+            measure,
+            thresholds,
+            extra,
+        } => {
+            plan.mark_measure(policy, *measure);
+            plan.once &= !thresholds.repeats();
+            if let Some((_, c)) = extra {
+                plan.mark_cond(policy, c);
+            }
+        }
+        TriggerDef::When(c) => plan.mark_cond(policy, c),
+    }
+    plan
+}
+
+impl StepPlan {
+    fn mark_kind(&mut self, k: usize) {
+        if let Some(x) = self.kinds.get_mut(k) {
+            *x = true;
+        }
+    }
+
+    fn mark_measure(&mut self, policy: &Policy, m: usize) {
+        use crate::syntax::ast::MeasureFn;
+        let md = &policy.measures[m];
+        self.mark_kind(md.kind);
+        if md.window.is_some()
+            || matches!(
+                md.func,
+                MeasureFn::Streak | MeasureFn::FullDayStreak | MeasureFn::Share
+            )
+        {
+            self.time_sensitive = true;
+        }
+    }
+
+    fn mark_cond(&mut self, policy: &Policy, c: &CondDef) {
+        match c {
+            CondDef::And(v) | CondDef::Or(v) => v.iter().for_each(|c| self.mark_cond(policy, c)),
+            CondDef::Not(c) => self.mark_cond(policy, c),
+            CondDef::Fired(_) => self.uses_fired = true,
+            CondDef::Compare { left, right, .. } => {
+                self.mark_measure(policy, *left);
+                if let crate::model::OperandDef::Measure(m) = right {
+                    self.mark_measure(policy, *m);
+                }
+            }
+            CondDef::NoWithin {
+                expected, after, ..
+            } => {
+                self.mark_kind(*expected);
+                self.mark_kind(*after);
+                self.time_sensitive = true;
+                self.time_driven = true;
+            }
+        }
     }
 }

@@ -128,23 +128,21 @@ impl MeasureCtx<'_> {
     /// True when school day `day` has a fact matching `m` (full day: one per
     /// scheduled period).
     fn day_has(&self, m: &MeasureDef, day: DayIdx, full_day: bool) -> bool {
-        let mut periods: Vec<u32> = Vec::new();
-        let mut any = false;
-        for f in self.facts.iter().rev() {
-            match f.day.cmp(&day) {
-                Ordering::Greater => continue,
-                Ordering::Less => break,
-                Ordering::Equal => {}
-            }
-            if self.is_match(f, m.kind, &m.filter) {
-                any = true;
-                if let Some(p) = f.period {
-                    periods.push(p);
-                }
-            }
+        // INVARIANT: facts are in chronological order, so a day's facts are
+        // one contiguous run.
+        let lo = self.facts.partition_point(|f| f.day < day);
+        let hi = lo + self.facts[lo..].partition_point(|f| f.day == day);
+        let on_day = &self.facts[lo..hi];
+        if !full_day {
+            return on_day.iter().any(|f| self.is_match(f, m.kind, &m.filter));
         }
-        if !full_day || !any {
-            return any;
+        let mut periods: Vec<u32> = on_day
+            .iter()
+            .filter(|f| self.is_match(f, m.kind, &m.filter))
+            .filter_map(|f| f.period)
+            .collect();
+        if periods.is_empty() && !on_day.iter().any(|f| self.is_match(f, m.kind, &m.filter)) {
+            return false;
         }
         periods.sort_unstable();
         periods.dedup();
@@ -152,30 +150,29 @@ impl MeasureCtx<'_> {
     }
 
     /// The value of `m` at school day `d`, counting facts dated on or after
-    /// `scope_start`.
+    /// `scope_start` (and inside the window). Scans back from the newest
+    /// fact: cost grows with the facts in scope and window. For unwindowed
+    /// cumulative measures [`Cumulative`] gives the same value incrementally.
     pub(crate) fn value(&self, m: &MeasureDef, scope_start: NaiveDate, d: DayIdx) -> Value {
         let from = lower_bound(self.cal, m, scope_start, d);
+        let to = self.cal.date(d);
+        let in_range = self
+            .facts
+            .iter()
+            .rev()
+            .take_while(|f| f.date >= from)
+            .filter(|f| f.date <= to && self.is_match(f, m.kind, &m.filter));
         match m.func {
-            MeasureFn::Count | MeasureFn::LessonHours => {
-                Value::Int(self.matching(m, from, d).len() as i64)
-            }
-            MeasureFn::ClockHours => Value::Int(
-                self.matching(m, from, d)
-                    .iter()
-                    .map(|&i| i64::from(self.facts[i].minutes))
-                    .sum(),
-            ),
+            MeasureFn::Count | MeasureFn::LessonHours => Value::Int(in_range.count() as i64),
+            MeasureFn::ClockHours => Value::Int(in_range.map(|f| i64::from(f.minutes)).sum()),
             MeasureFn::Days => Value::Int(self.days(m, from, d, false)),
             MeasureFn::Episodes => Value::Int(self.days(m, from, d, true)),
             MeasureFn::Streak => Value::Int(self.streak(m, from, d, false).0),
             MeasureFn::FullDayStreak => Value::Int(self.streak(m, from, d, true).0),
             MeasureFn::Share => {
-                let registered = self.matching(m, from, d).len() as i64;
+                let registered = in_range.count() as i64;
                 let first = self.cal.next_school_day_from(from).unwrap_or(d);
-                let scheduled: i64 = (first..=d)
-                    .map(|i| i64::from(self.cal.scheduled_periods(i)))
-                    .sum();
-                Value::Ratio(registered, scheduled)
+                Value::Ratio(registered, self.cal.scheduled_between(first, d) as i64)
             }
         }
     }
@@ -184,25 +181,28 @@ impl MeasureCtx<'_> {
     /// fact in `[from, d]`; with `on same weekday`, the largest count on one
     /// weekday.
     fn days(&self, m: &MeasureDef, from: NaiveDate, d: DayIdx, starts: bool) -> i64 {
-        let mut days: Vec<DayIdx> = self
-            .matching(m, from, d)
-            .iter()
-            .map(|&i| self.facts[i].day)
-            .collect();
-        days.dedup();
-        if starts {
+        let to = self.cal.date(d);
+        let mut per = [0i64; 7];
+        let mut total = 0i64;
+        let mut last: Option<DayIdx> = None;
+        for f in self.facts.iter().rev().take_while(|f| f.date >= from) {
+            if f.date > to || last == Some(f.day) || !self.is_match(f, m.kind, &m.filter) {
+                continue;
+            }
+            last = Some(f.day);
             // An episode belongs to the day it starts: a matching day whose
             // previous school day has no matching fact.
-            days.retain(|&day| day == 0 || !self.day_has(m, day - 1, false));
+            if starts && f.day > 0 && self.day_has(m, f.day - 1, false) {
+                continue;
+            }
+            total += 1;
+            per[f.date.weekday().num_days_from_monday() as usize] += 1;
         }
-        if !m.same_weekday {
-            return days.len() as i64;
+        if m.same_weekday {
+            per.into_iter().max().unwrap_or(0)
+        } else {
+            total
         }
-        let mut per = [0i64; 7];
-        for day in days {
-            per[self.cal.date(day).weekday().num_days_from_monday() as usize] += 1;
-        }
-        per.into_iter().max().unwrap_or(0)
     }
 
     /// The current streak at `d`: consecutive school days with a matching
@@ -319,4 +319,96 @@ pub(crate) fn increment(func: MeasureFn, fact: &Fact) -> i64 {
 pub(crate) fn threshold_base(func: MeasureFn, n: Number) -> i64 {
     let scale = if func == MeasureFn::ClockHours { 60 } else { 1 };
     (n.hundredths * scale + 99).div_euclid(100)
+}
+
+/// Incremental state of one unwindowed cumulative measure (`count`,
+/// `lesson_hours`, `clock_hours`, `days`, `episodes`, `share`) for one scope
+/// start: folding in each new fact once makes its value O(1) per
+/// evaluation. Gives exactly [`MeasureCtx::value`]'s result (tested).
+#[derive(Debug, Clone)]
+pub(crate) struct Cumulative {
+    /// The measure.
+    pub measure: usize,
+    /// The scope start it counts from.
+    pub start: NaiveDate,
+    /// Facts folded in so far.
+    upto: usize,
+    /// Matching facts in scope.
+    count: i64,
+    /// Their minutes.
+    minutes: i64,
+    /// Distinct days / episode starts in scope, per weekday.
+    days: [i64; 7],
+    /// Episode starts in scope, per weekday.
+    episodes: [i64; 7],
+    /// The last day with a matching fact, in scope or not.
+    last_day: Option<DayIdx>,
+}
+
+impl Cumulative {
+    /// A fresh accumulator for `measure` counting from `start`.
+    pub(crate) fn new(measure: usize, start: NaiveDate) -> Self {
+        Cumulative {
+            measure,
+            start,
+            upto: 0,
+            count: 0,
+            minutes: 0,
+            days: [0; 7],
+            episodes: [0; 7],
+            last_day: None,
+        }
+    }
+
+    /// True when `m` can be kept incrementally.
+    pub(crate) fn supports(m: &MeasureDef) -> bool {
+        m.window.is_none() && !matches!(m.func, MeasureFn::Streak | MeasureFn::FullDayStreak)
+    }
+
+    /// Fold in new facts and return the value at day `d` (all facts so far
+    /// are on or before `d`).
+    pub(crate) fn value(&mut self, ctx: &MeasureCtx<'_>, m: &MeasureDef, d: DayIdx) -> Value {
+        for f in &ctx.facts[self.upto..] {
+            if !ctx.is_match(f, m.kind, &m.filter) {
+                continue;
+            }
+            let new_day = self.last_day != Some(f.day);
+            let starts = new_day && (f.day == 0 || self.last_day != Some(f.day - 1));
+            self.last_day = Some(f.day);
+            if f.date < self.start {
+                continue;
+            }
+            self.count += 1;
+            self.minutes += i64::from(f.minutes);
+            let wd = f.date.weekday().num_days_from_monday() as usize;
+            if new_day {
+                self.days[wd] += 1;
+            }
+            if starts {
+                self.episodes[wd] += 1;
+            }
+        }
+        self.upto = ctx.facts.len();
+        let pick = |per: &[i64; 7]| {
+            if m.same_weekday {
+                per.iter().copied().max().unwrap_or(0)
+            } else {
+                per.iter().sum()
+            }
+        };
+        match m.func {
+            MeasureFn::Count | MeasureFn::LessonHours => Value::Int(self.count),
+            MeasureFn::ClockHours => Value::Int(self.minutes),
+            MeasureFn::Days => Value::Int(pick(&self.days)),
+            MeasureFn::Episodes => Value::Int(pick(&self.episodes)),
+            MeasureFn::Share => {
+                let first = ctx.cal.next_school_day_from(self.start).unwrap_or(d);
+                Value::Ratio(self.count, ctx.cal.scheduled_between(first, d) as i64)
+            }
+            MeasureFn::Streak | MeasureFn::FullDayStreak => Value::Int(
+                ctx.streak(m, self.start, d, m.func == MeasureFn::FullDayStreak)
+                    .0,
+            ),
+        }
+    }
 }

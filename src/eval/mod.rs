@@ -106,6 +106,11 @@ pub struct RunOptions {
     /// Evaluate up to and including this date (default: the last date in the
     /// data). Registrations after it are ignored and counted.
     pub as_of: Option<NaiveDate>,
+    /// Evaluate every measure and every step at every point by scanning the
+    /// student's facts: the reference semantics, slower. Tests compare it
+    /// with the normal incremental evaluation, which must give the same
+    /// output.
+    pub reference: bool,
 }
 
 /// One registration as cited in output (`evidence`, `trigger`).

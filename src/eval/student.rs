@@ -2,7 +2,7 @@
 //! facts, each step's scope-instance state, groups, exemptions, and the
 //! construction of action records when a step fires.
 
-use super::interp::{Firing, is_time_driven};
+use super::interp::{Firing, Plan};
 use super::measures::{Fact, matches};
 use super::{ActionRecord, Evidence, Registration, StudentInfo};
 use crate::calendar::{Calendar, DayIdx};
@@ -14,11 +14,35 @@ use chrono::{Datelike, NaiveDate};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 
+/// A scope instance, cheap to compare; printed by
+/// [`StudentCtx::instance_key`] only when a step fires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum InstanceId {
+    /// The school year.
+    Year,
+    /// A term, by index.
+    Term(usize),
+    /// A calendar month (year, month).
+    Month(i32, u32),
+    /// An ISO week (ISO year, week).
+    Week(i32, u32),
+    /// Since the last firing / action on this date (None: since the start).
+    Since(Option<NaiveDate>),
+}
+
 /// One step's state within its current scope instance.
 #[derive(Debug, Clone, Default)]
 pub(super) struct StepState {
-    /// Key of the current scope instance.
-    pub instance: Option<String>,
+    /// The current scope instance.
+    pub instance: Option<InstanceId>,
+    /// Evaluated at least once in this instance.
+    pub evaluated: bool,
+    /// Applied (group, exemption) at its last evaluation.
+    pub applied: bool,
+    /// School day of its last evaluation.
+    pub last_eval_day: DayIdx,
+    /// The student's firing count at its last evaluation.
+    pub seen_fires: u64,
     /// Firings in this instance.
     pub fired: u32,
     /// Condition value at the previous evaluation (for `repeat`).
@@ -36,6 +60,7 @@ pub(super) struct StepState {
 /// Everything the interpreter knows about one student during a run.
 pub(super) struct StudentCtx<'a> {
     pub policy: &'a Policy,
+    pub plan: &'a Plan,
     pub student: &'a str,
     pub info: Option<&'a StudentInfo>,
     /// Registrations in evaluation order.
@@ -54,33 +79,32 @@ pub(super) struct StudentCtx<'a> {
     pub last_fired: Vec<Option<NaiveDate>>,
     /// Last date an action of each kind was issued.
     pub last_action: BTreeMap<ActionKindTag, NaiveDate>,
-    /// Per step: needs day-by-day evaluation.
-    pub time_driven: Vec<bool>,
-    /// True when any step may need day-by-day evaluation.
-    pub needs_daily: bool,
     /// Exemption ranges: (exemption index, first day, last day).
     pub exemptions: Vec<(usize, NaiveDate, NaiveDate)>,
     /// Actions so far.
     pub out: Vec<ActionRecord>,
     /// Firing sequence number (output tie-break).
     pub seq: u64,
+    /// Incremental values of cumulative measures, per (measure, scope start).
+    pub cache: std::cell::RefCell<Vec<super::measures::Cumulative>>,
+    /// Evaluate every measure by scanning (the reference semantics, for tests).
+    pub reference: bool,
 }
 
 impl<'a> StudentCtx<'a> {
     /// A fresh context for one student's sorted registrations.
     pub fn new(
         policy: &'a Policy,
+        plan: &'a Plan,
         student: &'a str,
         info: Option<&'a StudentInfo>,
         regs: Vec<&'a Registration>,
     ) -> Self {
         let n = policy.steps.len();
-        let time_driven: Vec<bool> = policy.steps.iter().map(is_time_driven).collect();
-        let needs_daily =
-            time_driven.iter().any(|t| *t) || policy.steps.iter().any(|s| s.throttle.is_some());
         let codes = regs.iter().map(|r| r.code.clone()).collect();
         let mut ctx = StudentCtx {
             policy,
+            plan,
             student,
             info,
             regs,
@@ -91,11 +115,11 @@ impl<'a> StudentCtx<'a> {
             fired_ever: vec![false; n],
             last_fired: vec![None; n],
             last_action: BTreeMap::new(),
-            time_driven,
-            needs_daily,
             exemptions: Vec::new(),
             out: Vec::new(),
             seq: 0,
+            cache: std::cell::RefCell::new(Vec::new()),
+            reference: false,
         };
         ctx.exemptions = ctx.exemption_ranges();
         ctx
@@ -212,33 +236,54 @@ impl<'a> StudentCtx<'a> {
         g.conditions.iter().all(|c| attr_holds(info, c, date))
     }
 
-    /// The scope instance of step `s` at day `d`: (key, first date counted).
-    pub fn scope_instance(&self, s: usize, d: DayIdx) -> Option<(String, NaiveDate)> {
+    /// The scope instance of step `s` at day `d` and the first date it counts.
+    pub fn scope_instance(&self, s: usize, d: DayIdx) -> Option<(InstanceId, NaiveDate)> {
         let cal = &self.policy.calendar;
         let date = cal.date(d);
-        let sy = self.policy.school_year_label();
-        let since = |last: Option<NaiveDate>| match last {
-            None => Some((format!("{sy}/since-start"), cal.first)),
-            Some(f) => Some((format!("{sy}/since-{f}"), Calendar::add_days(f, 1))),
+        let since = |last: Option<NaiveDate>| {
+            let start = last.map_or(cal.first, |f| Calendar::add_days(f, 1));
+            Some((InstanceId::Since(last), start))
         };
         match &self.policy.steps[s].scope {
-            ScopeDef::SchoolYear => Some((sy, cal.first)),
+            ScopeDef::SchoolYear => Some((InstanceId::Year, cal.first)),
             ScopeDef::Term(t) => {
-                let t = cal.terms.get(*t)?;
-                (t.start <= date && date <= t.end).then(|| (format!("{sy}/{}", t.id), t.start))
+                let term = cal.terms.get(*t)?;
+                (term.start <= date && date <= term.end)
+                    .then_some((InstanceId::Term(*t), term.start))
             }
             ScopeDef::Month => {
                 let first = date.with_day(1)?;
-                Some((format!("{sy}/{}", date.format("%Y-%m")), first))
+                Some((InstanceId::Month(date.year(), date.month()), first))
             }
             ScopeDef::SchoolWeek => {
                 let iso = date.iso_week();
                 let monday =
                     NaiveDate::from_isoywd_opt(iso.year(), iso.week(), chrono::Weekday::Mon)?;
-                Some((format!("{sy}/w{}-{:02}", iso.year(), iso.week()), monday))
+                Some((InstanceId::Week(iso.year(), iso.week()), monday))
             }
             ScopeDef::SinceStep(x) => since(self.last_fired.get(*x).copied().flatten()),
             ScopeDef::SinceActionKind(tag) => since(self.last_action.get(tag).copied()),
+        }
+    }
+
+    /// The printed form of a scope instance, as used in action IDs.
+    pub fn instance_key(&self, id: InstanceId) -> String {
+        let sy = self.policy.school_year_label();
+        match id {
+            InstanceId::Year => sy,
+            InstanceId::Term(t) => {
+                let term = self
+                    .policy
+                    .calendar
+                    .terms
+                    .get(t)
+                    .map_or("term", |x| x.id.as_str());
+                format!("{sy}/{term}")
+            }
+            InstanceId::Month(y, m) => format!("{sy}/{y}-{m:02}"),
+            InstanceId::Week(y, w) => format!("{sy}/w{y}-{w:02}"),
+            InstanceId::Since(None) => format!("{sy}/since-start"),
+            InstanceId::Since(Some(f)) => format!("{sy}/since-{f}"),
         }
     }
 
