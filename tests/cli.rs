@@ -66,6 +66,27 @@ fn check_policies_directory_is_ok() {
 }
 
 #[test]
+fn check_reads_test_files_for_their_syntax() {
+    let dir = tempfile::tempdir().unwrap();
+    let test = "tests \"p.verzuim\"\n\ntest \"a\" {\n  as_of 2022-09-30\n}\n";
+    std::fs::write(dir.path().join("p.test.verzuim"), test).unwrap();
+    let o = verzuim_in(dir.path(), &["check", "."]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("p.test.verzuim: ok — 1 test (syntax checked"),
+        "{}",
+        stdout(&o)
+    );
+    std::fs::write(
+        dir.path().join("p.test.verzuim"),
+        "tests \"p.verzuim\"\ntest {\n",
+    )
+    .unwrap();
+    let o = verzuim_in(dir.path(), &["check", "."]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+}
+
+#[test]
 fn check_bad_file_exits_1() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("bad.verzuim"), "policy \"x\" scool \"y\"\n").unwrap();

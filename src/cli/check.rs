@@ -4,6 +4,7 @@
 use super::{CliError, Outcome, Reporter};
 use crate::check::{self, LoadError, Loaded};
 use crate::model::Policy;
+use crate::{diagnostics, syntax};
 use std::path::{Path, PathBuf};
 
 /// Arguments of `verzuim check`.
@@ -34,6 +35,9 @@ pub fn check(args: &CheckArgs, reporter: &Reporter) -> Outcome {
 }
 
 fn check_file(path: &Path, reporter: &Reporter) -> Outcome {
+    if syntax::is_test_file(path) {
+        return check_test_file(path, reporter);
+    }
     match check::load(path) {
         Ok(Loaded::Policy { policy, warnings }) => {
             reporter.report_all(&warnings);
@@ -53,6 +57,36 @@ fn check_file(path: &Path, reporter: &Reporter) -> Outcome {
             Outcome::Success
         }
         Err(e) => load_error(e, reporter),
+    }
+}
+
+/// A `*.test.verzuim` file: its syntax only (`verzuim test` runs it).
+fn check_test_file(path: &Path, reporter: &Reporter) -> Outcome {
+    let src = match std::fs::read_to_string(path) {
+        Ok(s) => s,
+        Err(e) => {
+            reporter.error(CliError::Read {
+                path: path.display().to_string(),
+                reason: e.to_string(),
+            });
+            return Outcome::Usage;
+        }
+    };
+    match syntax::parse_tests(&src) {
+        Ok(file) => {
+            let n = file.tests().count();
+            let tests = if n == 1 { "test" } else { "tests" };
+            println!(
+                "{}: ok — {n} {tests} (syntax checked; `check` does not run tests)",
+                path.display()
+            );
+            Outcome::Success
+        }
+        Err(errors) => {
+            let name = path.display().to_string();
+            reporter.report_all(&diagnostics::attach(errors, &name, &src));
+            Outcome::Failure
+        }
     }
 }
 
