@@ -4,7 +4,8 @@
 //! Pipeline: `syntax` (pest grammar in `grammar/verzuim.pest` → spanned AST)
 //! → `check` (name resolution, units, dates → [`model::Policy`]) → `eval`
 //! (calendar-aware interpreter over registrations → actions) → `io` (CSV/JSON
-//! readers and the table/JSON/CSV writers) → `cli`.
+//! readers and the table/JSON/CSV writers) → `cli`. `testing` runs policy
+//! tests (`*.test.verzuim`) through the same pipeline.
 #![cfg_attr(
     not(test),
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
@@ -20,3 +21,4 @@ pub mod io;
 pub mod model;
 pub mod span;
 pub mod syntax;
+pub mod testing;

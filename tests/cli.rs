@@ -66,20 +66,30 @@ fn check_policies_directory_is_ok() {
 }
 
 #[test]
-fn check_reads_test_files_for_their_syntax() {
+fn check_resolves_test_files_against_their_policy() {
     let dir = tempfile::tempdir().unwrap();
-    let test = "tests \"p.verzuim\"\n\ntest \"a\" {\n  as_of 2022-09-30\n}\n";
-    std::fs::write(dir.path().join("p.test.verzuim"), test).unwrap();
+    let header = format!("tests {:?}\n", policy().display().to_string());
+    let test = format!(
+        "{header}\ntest \"a\" {{\n  events {{\n    S1 2022-09-05 p1 late 5 min\n  }}\n  expect no step L3\n}}\n"
+    );
+    std::fs::write(dir.path().join("p.test.verzuim"), &test).unwrap();
     let o = verzuim_in(dir.path(), &["check", "."]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("p.test.verzuim: ok — 1 test for "), "{out}");
+    assert!(out.contains("2022-2023.verzuim"), "{out}");
+    let unknown = test.replace("step L3", "step L33");
+    std::fs::write(dir.path().join("p.test.verzuim"), unknown).unwrap();
+    let o = verzuim_in(dir.path(), &["check", "."]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
     assert!(
-        stdout(&o).contains("p.test.verzuim: ok — 1 test (syntax checked"),
+        stderr(&o).contains("verzuim::test::unknown-step"),
         "{}",
-        stdout(&o)
+        stderr(&o)
     );
     std::fs::write(
         dir.path().join("p.test.verzuim"),
-        "tests \"p.verzuim\"\ntest {\n",
+        format!("{header}test {{\n"),
     )
     .unwrap();
     let o = verzuim_in(dir.path(), &["check", "."]);

@@ -4,7 +4,7 @@
 use super::{CliError, Outcome, Reporter};
 use crate::check::{self, LoadError, Loaded};
 use crate::model::Policy;
-use crate::{diagnostics, syntax};
+use crate::{syntax, testing};
 use std::path::{Path, PathBuf};
 
 /// Arguments of `verzuim check`.
@@ -60,34 +60,40 @@ fn check_file(path: &Path, reporter: &Reporter) -> Outcome {
     }
 }
 
-/// A `*.test.verzuim` file: its syntax only (`verzuim test` runs it).
+/// A `*.test.verzuim` file: parsed and resolved against its policy, not
+/// run (`verzuim test` runs it). Problems in single tests are reported too.
 fn check_test_file(path: &Path, reporter: &Reporter) -> Outcome {
-    let src = match std::fs::read_to_string(path) {
+    let suite = match testing::load(path) {
         Ok(s) => s,
-        Err(e) => {
+        Err(testing::LoadError::Io { path, error }) => {
             reporter.error(CliError::Read {
                 path: path.display().to_string(),
-                reason: e.to_string(),
+                reason: error.to_string(),
             });
             return Outcome::Usage;
         }
-    };
-    match syntax::parse_tests(&src) {
-        Ok(file) => {
-            let n = file.tests().count();
-            let tests = if n == 1 { "test" } else { "tests" };
-            println!(
-                "{}: ok — {n} {tests} (syntax checked; `check` does not run tests)",
-                path.display()
-            );
-            Outcome::Success
+        Err(testing::LoadError::Invalid(reports)) => {
+            reporter.report_all(&reports);
+            return Outcome::Failure;
         }
-        Err(errors) => {
-            let name = path.display().to_string();
-            reporter.report_all(&diagnostics::attach(errors, &name, &src));
-            Outcome::Failure
+    };
+    let mut outcome = Outcome::Success;
+    for case in &suite.tests {
+        if let Err(reports) = &case.prepared {
+            reporter.report_all(reports);
+            outcome = Outcome::Failure;
         }
     }
+    if outcome == Outcome::Success {
+        let n = suite.tests.len();
+        println!(
+            "{}: ok — {n} test{} for {}",
+            path.display(),
+            if n == 1 { "" } else { "s" },
+            suite.policy_path.display()
+        );
+    }
+    outcome
 }
 
 /// Report a load error; its outcome (I/O: usage, invalid: failure).

@@ -7,11 +7,12 @@
 //! | 1 | a policy, data, test, law or format failure |
 //! | 2 | a usage or I/O error |
 //!
-//! One file per command: [`check`], [`run`], [`generate`].
+//! One file per command: [`check`], [`run`], [`generate`], [`test`].
 
 pub mod check;
 pub mod generate;
 pub mod run;
+pub mod test;
 
 pub use crate::diagnostics::{ErrorFormat, render};
 
@@ -46,6 +47,8 @@ pub enum Command {
     Run(run::RunArgs),
     /// Write synthetic registrations (and optionally a roster) for a calendar.
     Generate(generate::GenerateArgs),
+    /// Run policy tests (*.test.verzuim) and report which pass.
+    Test(test::TestArgs),
 }
 
 /// The process outcome, ordered by severity.
@@ -165,6 +168,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::check(&args, &reporter),
         Command::Run(args) => run::run(&args, &reporter),
         Command::Generate(args) => generate::generate(&args, &reporter),
+        Command::Test(args) => test::test(&args, &reporter),
     };
     outcome.into()
 }

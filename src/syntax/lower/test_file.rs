@@ -35,9 +35,21 @@ pub(crate) fn test_file(
     }
 }
 
+/// The span of `p` up to the end of its last child: without the whitespace
+/// and comments pest consumes after a trailing optional part.
+fn tight(p: &Pair<'_>) -> Span {
+    let at = span(p);
+    let end = p
+        .clone()
+        .into_inner()
+        .last()
+        .map_or(at.end, |c| c.as_span().end());
+    Span::new(at.start, end.min(at.end))
+}
+
 /// `tests "2022-2023.verzuim"`
 fn tests_header(p: Pair<'_>) -> Result<TestsHeader> {
-    let at = span(&p);
+    let at = tight(&p);
     let s = p.into_inner().find(|c| c.as_rule() == Rule::string);
     Ok(TestsHeader {
         policy: text(&need(s, "policy path", at)?)?,
@@ -105,7 +117,7 @@ fn roster(p: Pair<'_>) -> Result<RosterBlock> {
 
 /// `S1 mentor "Jansen" groups "a", "b" birthdate 2007-05-01`
 fn roster_line(p: Pair<'_>) -> Result<RosterLine> {
-    let at = span(&p);
+    let at = tight(&p);
     let mut student_id = None;
     let mut fields = Vec::new();
     for c in p.into_inner() {
@@ -126,7 +138,7 @@ fn roster_line(p: Pair<'_>) -> Result<RosterLine> {
 
 /// One `KEY VALUE` of a roster line.
 fn roster_field(p: Pair<'_>) -> Result<RosterField> {
-    let at = span(&p);
+    let at = tight(&p);
     let mut key = None;
     let mut texts = Vec::new();
     let mut day = None;
@@ -166,7 +178,7 @@ fn events(p: Pair<'_>) -> Result<EventsBlock> {
 
 /// `[S1] 2022-09-19 [.. 2022-09-23] [p1 [.. p8]] (KIND | code "X") [N min]`
 fn event_line(p: Pair<'_>) -> Result<EventLine> {
-    let at = span(&p);
+    let at = tight(&p);
     let (mut student_id, mut dates, mut periods) = (None, None, None);
     let (mut what, mut minutes) = (None, None);
     for c in p.into_inner() {
@@ -230,7 +242,7 @@ fn period(p: &Pair<'_>) -> Result<Spanned<u32>> {
 
 /// One `expect` line.
 fn expect(p: Pair<'_>) -> Result<Expect> {
-    let at = span(&p);
+    let at = tight(&p);
     let which = p.as_rule();
     let mut student_id = None;
     let (mut step, mut count, mut day) = (None, None, None);
