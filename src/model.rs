@@ -180,6 +180,10 @@ pub struct LadderDef {
     pub selector: Option<SelectorDef>,
     /// Its steps, in source order.
     pub steps: Vec<StepId>,
+    /// Ladders of the same family (a base and its variants) that take
+    /// precedence over this one (`precedence A, B, C`: C yields to A and B):
+    /// a student who follows one of them does not follow this one.
+    pub yields_to: Vec<LadderId>,
     /// The ladder's declaration.
     pub span: Span,
 }

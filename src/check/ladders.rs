@@ -254,6 +254,7 @@ impl<'a> Checker<'_> {
             counts: counts.map(|c| c.0),
             selector,
             steps: plan.steps.iter().map(|s| s.1).collect(),
+            yields_to: Vec::new(),
             span: l.span,
         });
         (def, defs)

@@ -214,15 +214,30 @@ impl<'a> StudentCtx<'a> {
     /// True when `step` applies to this student on `date`: its group
     /// selector holds and no exemption excludes its ladder.
     pub fn applies(&self, step: &StepDef, date: NaiveDate) -> bool {
-        if let Some(sel) = step.selector
-            && self.in_group(&self.policy.groups[sel.group], date) == sel.except
-        {
+        if !self.selected(step.selector, date) {
             return false;
         }
         let Some(l) = step.ladder else { return true };
+        // A ladder yields to the ladders of its family listed before it in a
+        // `precedence` declaration when the student follows one of them.
+        if self.policy.ladders[l]
+            .yields_to
+            .iter()
+            .any(|&o| self.selected(self.policy.ladders[o].selector, date))
+        {
+            return false;
+        }
         !self.exemptions.iter().any(|(e, a, b)| {
             *a <= date && date <= *b && self.policy.exemptions[*e].ladders.contains(&l)
         })
+    }
+
+    /// True when a `for`/`except` selector (or none) admits the student on `date`.
+    fn selected(&self, selector: Option<crate::model::SelectorDef>, date: NaiveDate) -> bool {
+        match selector {
+            None => true,
+            Some(sel) => self.in_group(&self.policy.groups[sel.group], date) != sel.except,
+        }
     }
 
     fn in_group(&self, g: &GroupDef, date: NaiveDate) -> bool {
