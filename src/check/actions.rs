@@ -48,6 +48,9 @@ impl Checker<'_> {
         let mut out: Vec<(String, usize, Span)> = Vec::new();
         for (i, a) in s.actions.iter().enumerate() {
             let Some(l) = &a.label else { continue };
+            if is_reserved_label(&l.node) {
+                self.errs.push(reserved_label(l));
+            }
             if let Some((_, _, first)) = out.iter().find(|(n, _, _)| *n == l.node) {
                 self.errs.push(super::resolve::duplicate(
                     Code::DuplicateLabel,
@@ -208,6 +211,25 @@ impl Checker<'_> {
     }
 }
 
+/// True for `a` followed by one or more ASCII digits (`a1`, `a10`): the
+/// form an unlabelled action takes in an action's `id`
+/// (`R1/S1/2022-2023/a2`), which a label must not be able to imitate.
+fn is_reserved_label(label: &str) -> bool {
+    label
+        .strip_prefix('a')
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+fn reserved_label(l: &ast::Ident) -> CheckError {
+    CheckError::new(
+        Code::ReservedLabel,
+        format!("`{}` cannot be a label", l.node),
+        l.span,
+        "reserved for unlabelled actions",
+    )
+    .help("`aN` names unlabelled actions in action IDs; choose another label")
+}
+
 fn after_cycle(s: &ast::Step, path: &[usize]) -> CheckError {
     let label = |i: usize| s.actions.get(i).and_then(|a| a.label.as_ref());
     let names: Vec<String> = path
@@ -229,4 +251,19 @@ fn after_cycle(s: &ast::Step, path: &[usize]) -> CheckError {
         "cycle starts here",
     )
     .help("`after` orders an action after another: one of them must come first")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_reserved_label;
+
+    #[test]
+    fn only_a_followed_by_digits_is_reserved() {
+        for l in ["a1", "a2", "a10", "a007"] {
+            assert!(is_reserved_label(l), "{l}");
+        }
+        for l in ["a", "A2", "a2b", "ab2", "action2", "b2", "informed"] {
+            assert!(!is_reserved_label(l), "{l}");
+        }
+    }
 }

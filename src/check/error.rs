@@ -44,6 +44,8 @@ pub enum Code {
     DuplicateStep,
     /// An action label declared twice within a step.
     DuplicateLabel,
+    /// An action label `aN`, the form that names unlabelled actions in IDs.
+    ReservedLabel,
     /// A calendar term declared twice.
     DuplicateTerm,
     /// A school code mapped twice.
@@ -142,6 +144,7 @@ impl Code {
             DuplicateLadder => "duplicate-ladder",
             DuplicateStep => "duplicate-step",
             DuplicateLabel => "duplicate-label",
+            ReservedLabel => "reserved-label",
             DuplicateTerm => "duplicate-term",
             DuplicateCode => "duplicate-code",
             DuplicateExemption => "duplicate-exemption",
