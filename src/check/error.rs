@@ -62,6 +62,9 @@ pub enum Code {
     ThresholdWithoutCounts,
     /// A fractional threshold for a measure that counts whole things.
     FractionalThreshold,
+    /// `repeat` or a throttle on a trigger that fires at every count or
+    /// registration anyway.
+    RepeatOnRepeatingTrigger,
     /// A zero where zero makes no sense (`every 0th`, `for 0 minutes`, …).
     ZeroAmount,
     /// An impossible date such as `2023-02-30`.
@@ -153,6 +156,7 @@ impl Code {
             ThresholdRepeated => "threshold-repeated",
             ThresholdWithoutCounts => "threshold-without-counts",
             FractionalThreshold => "fractional-threshold",
+            RepeatOnRepeatingTrigger => "repeat-on-repeating-trigger",
             ZeroAmount => "zero-amount",
             InvalidDate => "invalid-date",
             RangeReversed => "range-reversed",

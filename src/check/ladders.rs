@@ -344,6 +344,7 @@ impl<'a> Checker<'_> {
             self.check_window_fits(w, &scope);
         }
         let trigger = self.trigger(&s.trigger, ctx, &scope);
+        self.errs.extend(repeat_on_repeating_trigger(s));
         let throttle = s.throttle.as_ref().map(|t| {
             if t.amount.node == 0 {
                 self.errs.push(
@@ -617,6 +618,43 @@ impl<'a> Checker<'_> {
             }
         }
     }
+}
+
+/// `repeat` or `at most once per …` on a trigger that fires at every count
+/// or registration (`every from`, `every Kth from`, `each`, `every
+/// registration`, `on`): there they could never have an effect.
+fn repeat_on_repeating_trigger(s: &ast::Step) -> Option<CheckError> {
+    let (counts, registrations) = ("each of its counts", "every registration");
+    let (form, at, fires) = match &s.trigger {
+        Trigger::EveryFrom { from, .. } => ("every from", from.span, counts),
+        Trigger::EveryNth { step, from, .. } => {
+            ("every Kth from", step.span.join(from.span), counts)
+        }
+        Trigger::Each { from, to, .. } => ("each", from.span.join(to.span), counts),
+        Trigger::EveryRegistration(span) => ("every registration", *span, registrations),
+        Trigger::On(kind) => ("on", kind.span, registrations),
+        Trigger::At { .. } | Trigger::When(_) => return None,
+    };
+    let throttle = s.throttle.as_ref().map(|t| t.span);
+    let (clauses, verb, remove) = match (s.repeat, throttle) {
+        (None, None) => return None,
+        (Some(_), None) => ("`repeat`", "has", "`repeat`"),
+        (None, Some(_)) => ("`at most once per …`", "has", "`at most once per …`"),
+        (Some(_), Some(_)) => ("`repeat` and `at most once per …`", "have", "both"),
+    };
+    let mut spans = s.repeat.into_iter().chain(throttle);
+    let mut err = CheckError::new(
+        Code::RepeatOnRepeatingTrigger,
+        format!("{clauses} {verb} no effect on `{form}`"),
+        spans.next()?,
+        "no effect here",
+    );
+    for span in spans {
+        err = err.label(span, "no effect here");
+    }
+    Some(err.label(at, format!("fires at {fires}")).help(format!(
+        "`{form}` already fires at {fires}; `repeat` and `at most once per …` apply to `when` conditions and `at N`: remove {remove}"
+    )))
 }
 
 /// `for G` with `except G` (either way round).
