@@ -16,6 +16,7 @@ pub mod check;
 pub mod cli;
 pub mod diagnostics;
 pub mod eval;
+pub mod fmt;
 pub mod generate;
 pub mod io;
 pub mod model;

@@ -7,9 +7,10 @@
 //! | 1 | a policy, data, test, law or format failure |
 //! | 2 | a usage or I/O error |
 //!
-//! One file per command: [`check`], [`run`], [`generate`], [`test`].
+//! One file per command: [`check`], [`run`], [`generate`], [`test`], [`fmt`].
 
 pub mod check;
+pub mod fmt;
 pub mod generate;
 pub mod run;
 pub mod test;
@@ -49,6 +50,9 @@ pub enum Command {
     Generate(generate::GenerateArgs),
     /// Run policy tests (*.test.verzuim) and report which pass.
     Test(test::TestArgs),
+    /// Rewrite policy, calendar and test files in the canonical layout
+    /// (a directory: every *.verzuim below it; default: the current directory).
+    Fmt(fmt::FmtArgs),
 }
 
 /// The process outcome, ordered by severity.
@@ -169,6 +173,7 @@ pub fn main() -> ExitCode {
         Command::Run(args) => run::run(&args, &reporter),
         Command::Generate(args) => generate::generate(&args, &reporter),
         Command::Test(args) => test::test(&args, &reporter),
+        Command::Fmt(args) => fmt::fmt(&args, &reporter),
     };
     outcome.into()
 }
