@@ -84,6 +84,9 @@ fn classify(cx: &Context<'_>, positives: &[Rule], found: &Found) -> SyntaxError 
     if has(Rule::action_text) && (found.new_line || found.token.is_none() || tok == "}") {
         return missing_text(found);
     }
+    if has(Rule::kw_min) && !tok.starts_with('m') {
+        return missing_minutes_unit(found);
+    }
     unexpected(positives, at_top, found.new_line || first_in_chunk, found)
 }
 
@@ -280,6 +283,21 @@ fn unclosed_block(open: usize, found: &Found) -> SyntaxError {
     }
 }
 
+/// A number of minutes in an event line without `min` after it.
+fn missing_minutes_unit(found: &Found) -> SyntaxError {
+    SyntaxError::Unexpected {
+        expected: "`min` after the minutes".to_string(),
+        found: match &found.token {
+            Some(t) if found.new_line => format!("`{}` on the next line", short(t)),
+            Some(t) => format!("`{}`", short(t)),
+            None => "the end of the file".to_string(),
+        },
+        span: Span::new(found.prev_end, found.prev_end),
+        label: "expected `min` here".to_string(),
+        help: "write the minutes with their unit, like `S1 2022-09-05 p1 late 10 min`".to_string(),
+    }
+}
+
 /// An action without text.
 fn missing_text(found: &Found) -> SyntaxError {
     SyntaxError::MissingText {
@@ -355,6 +373,14 @@ fn help_for(rules: &[Rule], found: &Found) -> String {
         if tok == "}" && !rules.contains(&Rule::rbrace) {
             return "this `}` closes no block: remove it".to_string();
         }
+    }
+    // A step's triggers include `at` and `every`; a rule's do not. The
+    // keywords' own examples speak of rules.
+    let trigger = [Rule::kw_at, Rule::kw_every, Rule::kw_when, Rule::kw_on];
+    if trigger.iter().all(|r| rules.contains(r))
+        && let Some(step_help) = describe(Rule::trigger).1
+    {
+        return step_help.to_string();
     }
     // Prefer what must come here over optional clauses, and words over
     // punctuation.

@@ -13,7 +13,7 @@ use crate::span::Span;
 use crate::syntax::ast::{Authorization, DateLit, DateRange, Text};
 use crate::syntax::test_ast::{EventLine, EventWhat, PeriodRange};
 use chrono::{Datelike, NaiveDate};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// Registrations collected from lines and files, keyed by student ID until
@@ -22,6 +22,9 @@ use std::path::Path;
 pub(crate) struct Collector {
     rows: Vec<(String, Registration)>,
     ignored: u64,
+    /// Every student named by a line, valid or not (so that a bad line
+    /// does not also make its student unknown to the expectations).
+    seen: BTreeSet<String>,
 }
 
 /// What an event line registers, resolved against the policy.
@@ -52,7 +55,10 @@ impl Collector {
     ) {
         let before = errors.len();
         let student = match &ev.student {
-            Some(s) => s.node.clone(),
+            Some(s) => {
+                self.seen.insert(s.node.clone());
+                s.node.clone()
+            }
             None => {
                 errors.push(missing_student(ev.dates.start.span));
                 String::new()
@@ -61,11 +67,17 @@ impl Collector {
         let what = resolve_what(policy, &ev.what, errors);
         let days = school_days(policy, &ev.dates, errors);
         let Some(what) = what else { return };
-        if what.is_none() {
-            self.ignored += days.len() as u64;
+        let Some(what) = what else {
+            // An ignored code: counted, never measured.
+            if errors.len() == before {
+                let per_day = ev
+                    .periods
+                    .as_ref()
+                    .map_or(1, |p| p.last.node.saturating_sub(p.first.node) + 1);
+                self.ignored += days.len() as u64 * u64::from(per_day);
+            }
             return;
-        }
-        let Some(what) = what else { return };
+        };
         let periods = periods(policy, &what, ev, &days, errors);
         let minutes = minutes(policy, &what, ev, errors);
         if errors.len() > before {
@@ -104,17 +116,7 @@ impl Collector {
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
             Err(e) => {
-                problems.errors.push(
-                    TestError::new(
-                        TestCode::BadEventsFile,
-                        format!("cannot read events file `{}`", rel.node),
-                        rel.span,
-                        e.to_string(),
-                    )
-                    .help(format!(
-                        "looked for `{shown}`: the path is relative to the test file's directory"
-                    )),
-                );
+                problems.errors.push(unreadable(rel, &shown, &e));
                 return;
             }
         };
@@ -143,9 +145,10 @@ impl Collector {
         }
     }
 
-    /// The students seen so far.
+    /// The students named so far.
     pub fn students(&self) -> impl Iterator<Item = &str> {
-        self.rows.iter().map(|(s, _)| s.as_str())
+        let from_rows = self.rows.iter().map(|(s, _)| s.as_str());
+        self.seen.iter().map(String::as_str).chain(from_rows)
     }
 
     /// Interns students in sorted order, sorts the rows into evaluation
@@ -192,6 +195,19 @@ impl Collector {
             ignored: self.ignored,
         }
     }
+}
+
+/// An `events from` file that cannot be read.
+fn unreadable(rel: &Text, shown: &str, e: &std::io::Error) -> TestError {
+    TestError::new(
+        TestCode::BadEventsFile,
+        format!("cannot read events file `{}`", rel.node),
+        rel.span,
+        super::io_words(e),
+    )
+    .help(format!(
+        "looked for `{shown}`: the path is relative to the test file's directory"
+    ))
 }
 
 fn missing_student(at: Span) -> TestError {
@@ -282,33 +298,34 @@ pub(crate) fn valid_date(
 /// Every school day of the line's date or date range.
 fn school_days(policy: &Policy, dates: &DateRange, errors: &mut Vec<TestError>) -> Vec<NaiveDate> {
     let cal = &policy.calendar;
-    let single = dates.start.span == dates.end.span;
-    let (Some(a), Some(b)) = (
-        valid_date(&dates.start, errors),
-        if single {
-            valid_date(&dates.start, &mut Vec::new())
-        } else {
-            valid_date(&dates.end, errors)
-        },
-    ) else {
+    if dates.start.span == dates.end.span {
+        // One date: it must be a school day.
+        let Some(a) = valid_date(&dates.start, errors) else {
+            return Vec::new();
+        };
+        if cal.is_school_day(a) {
+            return vec![a];
+        }
+        errors.push(not_school(policy, a, dates.start.span));
+        return Vec::new();
+    }
+    let a = valid_date(&dates.start, errors);
+    let b = valid_date(&dates.end, errors);
+    let (Some(a), Some(b)) = (a, b) else {
         return Vec::new();
     };
-    let not_school = |d: NaiveDate, at: Span| {
-        TestError::new(
-            TestCode::NotASchoolDay,
-            not_a_school_day(cal, d).unwrap_or_default(),
-            at,
-            "no school day",
-        )
-        .help("registrations fall on school days of the policy's calendar")
-    };
-    if single {
-        if !cal.is_school_day(a) {
-            errors.push(not_school(a, dates.start.span));
-            return Vec::new();
-        }
-        return vec![a];
-    }
+    range_days(policy, dates, a, b, errors)
+}
+
+/// The school days of `a ..= b`; the ends must lie in the school year.
+fn range_days(
+    policy: &Policy,
+    dates: &DateRange,
+    a: NaiveDate,
+    b: NaiveDate,
+    errors: &mut Vec<TestError>,
+) -> Vec<NaiveDate> {
+    let cal = &policy.calendar;
     if b < a {
         errors.push(
             TestError::new(
@@ -323,7 +340,7 @@ fn school_days(policy: &Policy, dates: &DateRange, errors: &mut Vec<TestError>) 
     }
     for (d, at) in [(a, dates.start.span), (b, dates.end.span)] {
         if d < cal.first || d > cal.last {
-            errors.push(not_school(d, at));
+            errors.push(not_school(policy, d, at));
             return Vec::new();
         }
     }
@@ -344,6 +361,17 @@ fn school_days(policy: &Policy, dates: &DateRange, errors: &mut Vec<TestError>) 
         );
     }
     days
+}
+
+/// `d` is no school day (or outside the school year).
+fn not_school(policy: &Policy, d: NaiveDate, at: Span) -> TestError {
+    TestError::new(
+        TestCode::NotASchoolDay,
+        not_a_school_day(&policy.calendar, d).unwrap_or_default(),
+        at,
+        "no school day",
+    )
+    .help("registrations fall on school days of the policy's calendar")
 }
 
 /// The periods of a line, each checked against every day's schedule;
@@ -421,23 +449,29 @@ fn check_periods(
         } else {
             range.last
         };
-        let expected = match policy.calendar.periods_on(wd) {
-            Some((a, b)) => format!("expected p{a}–p{b}"),
-            None => "no lessons that day".to_string(),
-        };
-        errors.push(TestError::new(
-            TestCode::BadPeriod,
-            format!(
-                "period `p{}` is not scheduled on {}s ({expected})",
-                bad.node,
-                weekday_en(wd)
-            ),
-            bad.span,
-            format!("not scheduled on {d}"),
-        ));
+        errors.push(unscheduled(policy, *d, bad));
         return Vec::new();
     }
     (first..=last).map(Some).collect()
+}
+
+/// Period `p` is not scheduled on `d`'s weekday.
+fn unscheduled(policy: &Policy, d: NaiveDate, p: crate::span::Spanned<u32>) -> TestError {
+    let wd = d.weekday();
+    let expected = match policy.calendar.periods_on(wd) {
+        Some((a, b)) => format!("expected p{a}–p{b}"),
+        None => "no lessons that day".to_string(),
+    };
+    TestError::new(
+        TestCode::BadPeriod,
+        format!(
+            "period `p{}` is not scheduled on {}s ({expected})",
+            p.node,
+            weekday_en(wd)
+        ),
+        p.span,
+        format!("not scheduled on {d}"),
+    )
 }
 
 fn fits(policy: &Policy, wd: chrono::Weekday, p: u32) -> bool {

@@ -238,49 +238,53 @@ fn load_policy(
 ) -> Result<(Policy, Vec<Report>), Vec<Report>> {
     let at = header.map_or(Span::new(0, 0), |h| h.policy.span);
     let shown = path.display();
-    match check::load(path) {
-        Ok(Loaded::Policy { policy, warnings }) => Ok((policy, warnings)),
-        Ok(Loaded::Calendar { .. }) => {
-            errors.push(
-                TestError::new(
-                    TestCode::NoPolicy,
-                    format!("`{shown}` is a calendar, not a policy"),
-                    at,
-                    "a calendar",
-                )
-                .help("name the policy file that uses this calendar: `tests \"….verzuim\"`"),
-            );
-            Err(Vec::new())
-        }
-        Err(check::LoadError::Io { error, .. }) => {
-            let how = if header.is_some() {
+    let (error, reports) = match check::load(path) {
+        Ok(Loaded::Policy { policy, warnings }) => return Ok((policy, warnings)),
+        Ok(Loaded::Calendar { .. }) => (
+            TestError::new(
+                TestCode::NoPolicy,
+                format!("`{shown}` is a calendar, not a policy"),
+                at,
+                "a calendar",
+            )
+            .help("name the policy file that uses this calendar: `tests \"….verzuim\"`"),
+            Vec::new(),
+        ),
+        Err(check::LoadError::Io { error, .. }) => (
+            TestError::new(
+                TestCode::NoPolicy,
+                format!("cannot read the policy under test `{shown}`"),
+                at,
+                io_words(&error),
+            )
+            .help(if header.is_some() {
                 "the path in `tests \"…\"` is relative to the test file's directory"
             } else {
                 "`X.test.verzuim` tests `X.verzuim` in the same directory; name another policy with `tests \"….verzuim\"`"
-            };
-            errors.push(
-                TestError::new(
-                    TestCode::NoPolicy,
-                    format!("cannot read the policy under test `{shown}`: {error}"),
-                    at,
-                    "policy not found",
-                )
-                .help(how),
-            );
-            Err(Vec::new())
-        }
-        Err(check::LoadError::Invalid(reports)) => {
-            errors.push(
-                TestError::new(
-                    TestCode::BadPolicy,
-                    format!("the policy under test `{shown}` has errors"),
-                    at,
-                    "this policy",
-                )
-                .help("fix the policy's errors, listed above, and run the tests again"),
-            );
-            Err(reports)
-        }
+            }),
+            Vec::new(),
+        ),
+        Err(check::LoadError::Invalid(reports)) => (
+            TestError::new(
+                TestCode::BadPolicy,
+                format!("the policy under test `{shown}` has errors"),
+                at,
+                "this policy",
+            )
+            .help("fix the policy's errors, listed above, and run the tests again"),
+            reports,
+        ),
+    };
+    errors.push(error);
+    Err(reports)
+}
+
+/// An I/O error in a few lowercase words.
+pub(crate) fn io_words(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string(),
     }
 }
 

@@ -104,22 +104,7 @@ pub(crate) fn prepare(
         })
         .collect();
     let roster = roster::build(policy, &blocks, errors);
-    let mut events = Collector::default();
-    let mut files = 0;
-    for entry in &test.entries {
-        match entry {
-            TestEntry::Events(block) => {
-                for line in &block.lines {
-                    events.add_line(policy, line, line_of(line.span.start), &mut problems.errors);
-                }
-            }
-            TestEntry::EventsFrom(rel) => {
-                files += 1;
-                events.add_file(policy, dir, rel, files, &mut problems);
-            }
-            _ => {}
-        }
-    }
+    let events = collect_events(policy, test, dir, line_of, &mut problems);
     let mut students: BTreeSet<String> = events.students().map(str::to_string).collect();
     if let Some(r) = &roster {
         students.extend(r.students.keys().cloned());
@@ -142,6 +127,34 @@ pub(crate) fn prepare(
         },
         expects,
     })
+}
+
+/// The registrations of the test's `events` blocks and files.
+fn collect_events(
+    policy: &Policy,
+    test: &Test,
+    dir: &Path,
+    line_of: &dyn Fn(usize) -> u64,
+    problems: &mut Problems,
+) -> Collector {
+    let mut events = Collector::default();
+    let mut files = 0;
+    for entry in &test.entries {
+        match entry {
+            TestEntry::Events(block) => {
+                for line in &block.lines {
+                    let at = line_of(line.span.start);
+                    events.add_line(policy, line, at, &mut problems.errors);
+                }
+            }
+            TestEntry::EventsFrom(rel) => {
+                files += 1;
+                events.add_file(policy, dir, rel, files, problems);
+            }
+            _ => {}
+        }
+    }
+    events
 }
 
 /// The test's `as_of`, if any (given at most once).

@@ -6,11 +6,12 @@
 //!
 //! Output is deterministic: no times, no absolute paths beyond those given.
 
-use super::coverage::Coverage;
+use super::coverage::{Coverage, StepCoverage};
 use super::{FileResult, TestResult};
 use crate::diagnostics::{ErrorFormat, render};
 use miette::Report;
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 use std::path::Path;
 
 /// Width diagnostics are rendered at inside reports.
@@ -145,56 +146,111 @@ fn xml(s: &str) -> String {
     out
 }
 
-/// The JSON Lines records of one file: one `test` record per test (and one
+/// One `test` record of the JSON Lines report (field order as written).
+#[derive(Debug, Serialize)]
+struct TestRecord<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    schema: u32,
+    file: String,
+    name: Option<&'a str>,
+    passed: bool,
+    error: bool,
+    policy: Option<String>,
+    actions: usize,
+    fired: Vec<&'a str>,
+    diagnostics: Vec<Value>,
+}
+
+/// One `coverage` record.
+#[derive(Debug, Serialize)]
+struct CoverageRecord<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    schema: u32,
+    policy: String,
+    tests: usize,
+    covered: usize,
+    total: usize,
+    steps: &'a [StepCoverage],
+}
+
+/// The `test_summary` record.
+#[derive(Debug, Serialize)]
+struct SummaryRecord {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    schema: u32,
+    passed: usize,
+    failed: usize,
+    coverage: Option<CoverageSummary>,
+}
+
+/// Totals of the coverage in the summary.
+#[derive(Debug, Serialize)]
+struct CoverageSummary {
+    covered: usize,
+    total: usize,
+    percent: f64,
+    min: Option<f64>,
+    ok: bool,
+}
+
+/// One JSON line; field order as declared.
+fn line(v: impl Serialize) -> String {
+    serde_json::to_string(&v).unwrap_or_default()
+}
+
+/// The JSON Lines records (one line each) of one file: one `test` record per test (and one
 /// with a null name for a file that does not load).
-pub fn json_file(f: &FileResult) -> Vec<Value> {
+pub fn json_file(f: &FileResult) -> Vec<String> {
     let file = f.path.display().to_string();
     let policy = f.policy.as_ref().map(|(p, _)| p.display().to_string());
     let mut out = Vec::new();
     if !f.load_errors.is_empty() {
-        out.push(json!({
-            "type": "test",
-            "schema": 1,
-            "file": file,
-            "policy": policy,
-            "name": Value::Null,
-            "passed": false,
-            "error": true,
-            "actions": 0,
-            "fired": [],
-            "diagnostics": json_of(&f.load_errors),
+        out.push(line(TestRecord {
+            kind: "test",
+            schema: 1,
+            file: file.clone(),
+            name: None,
+            passed: false,
+            error: true,
+            policy: policy.clone(),
+            actions: 0,
+            fired: Vec::new(),
+            diagnostics: json_of(&f.load_errors),
         }));
     }
     for t in &f.tests {
-        out.push(json!({
-            "type": "test",
-            "schema": 1,
-            "file": file,
-            "policy": policy,
-            "name": t.name,
-            "passed": t.passed,
-            "error": t.errored,
-            "actions": t.actions,
-            "fired": t.fired,
-            "diagnostics": json_of(&t.diagnostics),
+        out.push(line(TestRecord {
+            kind: "test",
+            schema: 1,
+            file: file.clone(),
+            name: Some(&t.name),
+            passed: t.passed,
+            error: t.errored,
+            policy: policy.clone(),
+            actions: t.actions,
+            fired: t.fired.iter().map(String::as_str).collect(),
+            diagnostics: json_of(&t.diagnostics),
         }));
     }
     out
 }
 
 /// One `coverage` record per policy.
-pub fn json_coverage(c: &Coverage) -> Vec<Value> {
+pub fn json_coverage(c: &Coverage) -> Vec<String> {
     c.policies
         .iter()
         .map(|p| {
-            json!({
-                "type": "coverage",
-                "schema": 1,
-                "policy": p.policy.display().to_string(),
-                "tests": p.tests,
-                "covered": p.covered(),
-                "total": p.steps.len(),
-                "steps": p.steps,
+            line(CoverageRecord {
+                kind: "coverage",
+                schema: 1,
+                policy: p.policy.display().to_string(),
+                tests: p.tests,
+                covered: p.covered(),
+                total: p.steps.len(),
+                steps: &p.steps,
             })
         })
         .collect()
@@ -206,21 +262,19 @@ pub fn json_summary(
     failed: usize,
     coverage: Option<&Coverage>,
     min_coverage: Option<f64>,
-) -> Value {
-    let cov = coverage.map(|c| {
-        json!({
-            "covered": c.covered(),
-            "total": c.total(),
-            "percent": (c.percent() * 10.0).round() / 10.0,
-            "min": min_coverage,
-            "ok": min_coverage.is_none_or(|m| c.at_least(m)),
-        })
+) -> String {
+    let coverage = coverage.map(|c| CoverageSummary {
+        covered: c.covered(),
+        total: c.total(),
+        percent: (c.percent() * 10.0).round() / 10.0,
+        min: min_coverage,
+        ok: min_coverage.is_none_or(|m| c.at_least(m)),
     });
-    json!({
-        "type": "test_summary",
-        "schema": 1,
-        "passed": passed,
-        "failed": failed,
-        "coverage": cov,
+    line(SummaryRecord {
+        kind: "test_summary",
+        schema: 1,
+        passed,
+        failed,
+        coverage,
     })
 }

@@ -84,7 +84,9 @@ fn action(e: &Expectation, c: &ActionCheck, actions: &[ActionRecord]) -> Option<
         .filter(|a| a.step == c.step)
         .map(|a| a.triggered_on)
         .collect();
-    let label = if same_firing > 0 {
+    let label = if same_firing == 1 {
+        format!("`{}` fired, but its one action does not match", c.step)
+    } else if same_firing > 0 {
         format!(
             "`{}` fired, but none of its {same_firing} actions matches",
             c.step
