@@ -146,7 +146,7 @@ enum Out {
 /// Lays out `lines` with the comments of `src`: the formatted text, ending
 /// in a newline (empty for an empty file).
 pub(super) fn render(src: &Source<'_>, mut lines: Vec<Line>) -> String {
-    let ends = line_ends(src, &lines);
+    let ends = line_ends(src, &mut lines);
     let placed = place(src, &ends);
     let outs = sequence(src, &lines, &ends, &placed);
     align(&mut lines, &outs);
@@ -176,8 +176,16 @@ fn push_indented(out: &mut String, indent: usize, s: &str) {
 }
 
 /// The end of each line's source range: the last token before the next
-/// line's start (or the end of the text).
-fn line_ends(src: &Source<'_>, lines: &[Line]) -> Vec<usize> {
+/// line's start (or the end of the text). Starts are first made
+/// non-decreasing: a clause printed in another place than it was written
+/// (a scope written before a trigger, printed after it) must not make the
+/// ranges overlap.
+fn line_ends(src: &Source<'_>, lines: &mut [Line]) -> Vec<usize> {
+    let mut floor = 0;
+    for line in lines.iter_mut() {
+        line.start = line.start.max(floor);
+        floor = line.start;
+    }
     lines
         .iter()
         .enumerate()
@@ -342,5 +350,42 @@ fn pad(lines: &mut [Line], run: &[usize]) {
                 line.text = format!("{head}{spaces}{rest}");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::span::{Span, Spanned};
+
+    /// Lines whose source starts are out of order keep every comment, in
+    /// order.
+    #[test]
+    fn out_of_order_starts_keep_comments() {
+        let text = "rule R # a\n per month # b\n when x # c\n{ # d\n}\n";
+        let comments: Vec<Spanned<String>> = text
+            .match_indices('#')
+            .map(|(i, _)| {
+                let end = text[i..].find('\n').map_or(text.len(), |n| i + n);
+                Spanned::new(text[i + 1..end].to_string(), Span::new(i, end))
+            })
+            .collect();
+        let src = Source {
+            text,
+            comments: &comments,
+        };
+        let at = |s: &str| text.find(s).unwrap_or(0);
+        let lines = vec![
+            Line::new(0, "rule R".into(), 0, Blanks::first_child()),
+            Line::new(2, "when x".into(), at("when"), Blanks::never()),
+            Line::new(2, "per month {".into(), at("per"), Blanks::never()),
+            Line::new(0, "}".into(), at("}"), Blanks::close(true)),
+        ];
+        let out = render(&src, lines);
+        let kept: Vec<&str> = out
+            .match_indices('#')
+            .map(|(i, _)| &out[i..i + 3])
+            .collect();
+        assert_eq!(kept, ["# a", "# b", "# c", "# d"], "{out}");
     }
 }
