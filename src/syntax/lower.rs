@@ -513,10 +513,14 @@ fn throttle(p: Pair<'_>) -> Result<Throttle> {
 /// The parts a step and a rule share, filled child by child.
 #[derive(Default)]
 struct StepParts {
+    /// `step`, `rule` or `law`, for messages.
+    what: &'static str,
     id: Option<Ident>,
     title: Option<Text>,
     trigger: Option<Trigger>,
     scope: Option<Spanned<Scope>>,
+    /// The scope as written (`per month`), for a second scope's message.
+    scope_text: String,
     repeat: Option<Span>,
     throttle: Option<Throttle>,
     actions: Vec<Action>,
@@ -530,7 +534,15 @@ impl StepParts {
         match c.as_rule() {
             Rule::ident => self.id = Some(ident(&c)),
             Rule::string => self.title = Some(text(&c)?),
-            Rule::scope => self.scope = Some(scope(c)?),
+            Rule::scope => {
+                // The grammar allows a scope before and after the trigger,
+                // so that both orders read naturally; only one may be given.
+                if self.scope.is_some() {
+                    return Err(self.second_scope(&c));
+                }
+                self.scope_text = c.as_str().to_string();
+                self.scope = Some(scope(c)?);
+            }
             Rule::repeat => self.repeat = Some(span(&c)),
             Rule::throttle => self.throttle = Some(throttle(c)?),
             Rule::block => self.actions = action::block(c)?,
@@ -548,6 +560,20 @@ impl StepParts {
         Ok(())
     }
 
+    /// A second scope clause, `c`, after the one already taken.
+    fn second_scope(&self, c: &Pair<'_>) -> SyntaxError {
+        SyntaxError::Unexpected {
+            expected: "at most one scope".to_string(),
+            found: format!("a second scope `{}`", c.as_str()),
+            span: span(c),
+            label: "second scope".to_string(),
+            help: format!(
+                "a {} has one scope, written before or after its trigger: remove `{}` or this one",
+                self.what, self.scope_text
+            ),
+        }
+    }
+
     /// The finished step.
     fn finish(self, at: Span) -> Result<Step> {
         Ok(Step {
@@ -563,10 +589,13 @@ impl StepParts {
     }
 }
 
-/// `step ID ["title"] TRIGGER [scope] [repeat] [throttle] { actions }`
+/// `step ID ["title"] [scope] TRIGGER [scope] [repeat] [throttle] { actions }`
 fn step(p: Pair<'_>) -> Result<Step> {
     let at = span(&p);
-    let mut parts = StepParts::default();
+    let mut parts = StepParts {
+        what: "step",
+        ..StepParts::default()
+    };
     for c in p.into_inner() {
         parts.take(c)?;
     }
@@ -577,7 +606,10 @@ fn step(p: Pair<'_>) -> Result<Step> {
 fn rule(p: Pair<'_>) -> Result<Rule_> {
     let at = span(&p);
     let law = p.as_rule() == Rule::law;
-    let mut parts = StepParts::default();
+    let mut parts = StepParts {
+        what: if law { "law" } else { "rule" },
+        ..StepParts::default()
+    };
     for c in p.into_inner() {
         parts.take(c)?;
     }

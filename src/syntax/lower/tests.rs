@@ -366,3 +366,77 @@ fn other_declarations() {
     );
     assert_eq!(e.until_signal.as_ref().map(|s| s.node.as_str()), Some("b"));
 }
+
+/// `x`'s debug form without the positions of its spans: two sources that
+/// differ only in layout or clause order lower to equal forms.
+fn unspanned(x: &impl std::fmt::Debug) -> String {
+    let text = format!("{x:?}");
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(i) = rest.find("Span { start: ") {
+        out.push_str(&rest[..i]);
+        out.push_str("Span");
+        rest = &rest[i..];
+        rest = rest.find('}').map_or("", |j| &rest[j + 1..]);
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn a_scope_may_stand_before_or_after_the_trigger() {
+    let body = "vc: \"x\"";
+    for (before, after) in [
+        (
+            "per month when count(late) >= 3",
+            "when count(late) >= 3 per month",
+        ),
+        ("since last L9 at 3", "at 3 since last L9"),
+        ("per term t1 on account", "on account per term t1"),
+    ] {
+        assert_eq!(
+            unspanned(&step_of(&ladder(before, body))),
+            unspanned(&step_of(&ladder(after, body))),
+            "{before}"
+        );
+    }
+    let rule = |head: &str| items(&format!("rule R {head} {{\n  {body}\n}}\n")).remove(0);
+    assert_eq!(
+        unspanned(&rule("for g per month when count(late) >= 3 repeat")),
+        unspanned(&rule("for g when count(late) >= 3 per month repeat"))
+    );
+    let law = |head: &str| {
+        items(&format!(
+            "law W \"t\" source \"s\" {head} {{\n  {body}\n}}\n"
+        ))
+        .remove(0)
+    };
+    assert_eq!(
+        unspanned(&law("since last W when count(late) >= 3")),
+        unspanned(&law("when count(late) >= 3 since last W"))
+    );
+    let Item::Rule(r) = rule("when count(late) >= 3 per school_week") else {
+        panic!()
+    };
+    assert_eq!(r.step.scope.map(|s| s.node), Some(Scope::SchoolWeek));
+}
+
+#[test]
+fn two_scopes_are_an_error() {
+    for src in [
+        ladder("per month at 3 per school_week", "vc: \"x\""),
+        "rule R per month when count(late) >= 3 since last R {\n  vc: \"x\"\n}\n".to_string(),
+    ] {
+        let errs = parse(&src).unwrap_err();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        let SyntaxError::Unexpected { span, help, .. } = &errs[0] else {
+            panic!("{errs:?}")
+        };
+        assert!(
+            src[span.start..span.end].starts_with("per school_week")
+                || src[span.start..span.end].starts_with("since last R"),
+            "{span:?} in {src}"
+        );
+        assert!(help.contains("one scope"), "{help}");
+    }
+}
