@@ -1,7 +1,8 @@
 //! `verzuim fmt`: formatting is idempotent, keeps every comment in order,
 //! and never changes what a file means (equal AST, equal checked model):
-//! over every policy and fixture, over generated policies using every
-//! construct, a snapshot of a messy file, and the command line.
+//! over every policy, test file and fixture, over generated policies using
+//! every construct, over the MLG policy with comments and line breaks
+//! inserted between its tokens; snapshots of messy files; the command line.
 
 #[path = "fmt/generate.rs"]
 mod generate;
@@ -268,6 +269,25 @@ fn nested_conditions_keep_their_tree() {
     }
 }
 
+/// Positions of whitespace outside strings and comments: where a comment
+/// or a line break may be inserted.
+fn gaps(src: &str) -> Vec<usize> {
+    let (mut out, mut in_string, mut in_comment, mut escaped) = (Vec::new(), false, false, false);
+    for (i, c) in src.char_indices() {
+        match c {
+            '\n' => in_comment = false,
+            '#' if !in_string => in_comment = true,
+            '"' if !in_comment && !escaped => in_string = !in_string,
+            _ => {}
+        }
+        escaped = in_string && c == '\\' && !escaped;
+        if !in_string && !in_comment && matches!(c, ' ' | '\n') {
+            out.push(i);
+        }
+    }
+    out
+}
+
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
 
@@ -275,6 +295,26 @@ proptest::proptest! {
     fn generated_policies_format_well(src in generate::policy()) {
         proptest::prop_assert!(parse(&src).is_ok(), "the generator wrote an invalid policy:\n{src}\n{:?}", parse(&src).err());
         assert_formats_well(Path::new("generated.verzuim"), &src);
+    }
+}
+
+proptest::proptest! {
+    // Each case checks the MLG policy twice: fewer cases.
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(32))]
+
+    #[test]
+    fn comments_inserted_anywhere_in_mlg_are_kept(
+        at in proptest::collection::vec(0usize..100_000, 1..6),
+        insert in proptest::sample::select(vec!["# x\n", "  # y\n\n", "\n\n", "\n  # z\n  "]),
+    ) {
+        let path = root().join("policies/mlg/2022-2023.verzuim");
+        let mut src = std::fs::read_to_string(&path).unwrap();
+        for a in at {
+            let gaps = gaps(&src);
+            src.insert_str(gaps[a % gaps.len()], insert);
+        }
+        proptest::prop_assert!(parse(&src).is_ok(), "{src}");
+        assert_formats_well(&path, &src);
     }
 }
 
