@@ -12,6 +12,7 @@
 pub mod check;
 pub mod fmt;
 pub mod generate;
+pub mod progress;
 pub mod run;
 pub mod test;
 

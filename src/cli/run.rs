@@ -1,18 +1,25 @@
-//! `verzuim run POLICY EVENTS`: load the policy, read the events (and the
-//! roster), run the interpreter, write the actions to stdout.
+//! `verzuim run POLICY EVENTS...`: load the policy, read the events (one or
+//! more files, merged) and the roster, run the interpreter, select the
+//! actions (output filters) and write them to stdout.
 
 use super::check::load_error;
+use super::progress::Progress;
 use super::{CliError, Outcome, Reporter, parse_date_arg};
 use crate::check::{self, Loaded};
-use crate::eval::{self, Registrations, Roster, RunOptions};
+use crate::eval::{self, Roster, RunOptions, RunResult};
+use crate::io::csv_out::{CsvDialect, write_csv};
+use crate::io::events::{EventsFile, EventsRead, ReadOptions, parse_event_files};
+use crate::io::filter::{ActionFilter, same_name};
 use crate::io::output::{OutputFormat, write_json};
 use crate::io::table::write_table;
-use crate::io::{DataError, DataErrorCode, ReadError, display_name, events, roster};
+use crate::io::{DataError, ReadError, did_you_mean, display_name, join_list, roster};
 use crate::model::Policy;
 use chrono::NaiveDate;
+use miette::Diagnostic;
 use std::collections::BTreeMap;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
+use thiserror::Error;
 
 /// Arguments of `verzuim run`.
 #[derive(Debug, clap::Args)]
@@ -20,54 +27,248 @@ pub struct RunArgs {
     /// The policy file.
     #[arg(value_name = "POLICY")]
     pub policy: PathBuf,
-    /// The events CSV (`-`: standard input).
-    #[arg(value_name = "EVENTS")]
-    pub events: String,
+    /// Events files, CSV or JSON Lines (`-`: standard input); a later file's
+    /// registration replaces an earlier one with the same key.
+    #[arg(value_name = "EVENTS", required = true, num_args = 1..)]
+    pub events: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,
     /// Evaluate up to and including this date (YYYY-MM-DD).
     #[arg(long, value_name = "DATE", value_parser = parse_date_arg)]
     pub as_of: Option<NaiveDate>,
-    /// Roster CSV: names, mentors, groups, exemptions.
+    /// Roster CSV: names, mentors, groups, exemptions, enrolment.
     #[arg(long, value_name = "FILE")]
     pub roster: Option<String>,
+    /// Output only actions triggered on or after this date.
+    #[arg(long, value_name = "DATE", value_parser = parse_date_arg)]
+    pub from: Option<NaiveDate>,
+    /// Output only actions triggered on or before this date.
+    #[arg(long, value_name = "DATE", value_parser = parse_date_arg)]
+    pub to: Option<NaiveDate>,
+    /// Output only this student's actions (repeatable).
+    #[arg(long = "student", value_name = "ID")]
+    pub students: Vec<String>,
+    /// Output only actions in which this role acts (repeatable).
+    #[arg(long = "role", value_name = "ROLE")]
+    pub roles: Vec<String>,
+    /// Output only actions for students of this mentor (roster; repeatable).
+    #[arg(long = "mentor", value_name = "NAME")]
+    pub mentors: Vec<String>,
+    /// Output only actions for students of this class (roster; repeatable).
+    #[arg(long = "class", value_name = "NAME")]
+    pub classes: Vec<String>,
+}
+
+impl RunArgs {
+    /// The output filters.
+    pub fn filter(&self) -> ActionFilter {
+        ActionFilter {
+            from: self.from,
+            to: self.to,
+            students: self.students.clone(),
+            roles: self.roles.clone(),
+            mentors: self.mentors.clone(),
+            classes: self.classes.clone(),
+        }
+    }
+}
+
+/// Rows dropped while merging, reported on stderr when the output has no
+/// summary (`csv`, `csv-nl`).
+#[derive(Debug, Error, Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code("verzuim::data::merged"), severity(Advice))]
+pub struct MergedNote {
+    /// `2 identical rows merged, 1 row replaced by a later file`.
+    pub message: String,
 }
 
 /// Run `run`.
 pub fn run(args: &RunArgs, reporter: &Reporter) -> Outcome {
+    let filter = args.filter();
+    if let Err(e) = check_usage(args, &filter) {
+        reporter.error(e);
+        return Outcome::Usage;
+    }
     let policy = match load_policy(&args.policy, reporter) {
         Ok(p) => p,
         Err(o) => return o,
     };
-    let (regs, roster) = match read_inputs(args, &policy, reporter) {
+    let (read, roster, progress) = match read_inputs(args, &policy, reporter) {
         Ok(x) => x,
         Err(o) => return o,
     };
-    if let Some(r) = &roster {
-        warn_unknown_students(&args.events, &regs, r, reporter);
+    if let Err(e) = check_filter(&policy, roster.as_ref(), &filter) {
+        progress.clear();
+        reporter.error(e);
+        return Outcome::Usage;
     }
+    progress.phase("running");
     let opts = RunOptions {
         as_of: args.as_of,
         ..RunOptions::default()
     };
-    let result = eval::run(&policy, &regs, roster.as_ref(), &opts);
-    let stdout = std::io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
-    let written = match args.format {
-        OutputFormat::Json => write_json(&mut out, &result),
-        OutputFormat::Table => write_table(&mut out, &policy, roster.as_ref(), &result),
+    let mut result = eval::run(&policy, &read.registrations, roster.as_ref(), &opts);
+    result.summary.duplicates_merged = read.duplicates_merged;
+    result.summary.replaced = read.replaced;
+    filter.apply(&policy, roster.as_ref(), &mut result);
+    progress.phase("writing");
+    let out = Output {
+        policy: &policy,
+        roster: roster.as_ref(),
+        filter: &filter,
     };
-    match written.and_then(|()| out.flush()) {
-        Ok(()) => Outcome::Success,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Outcome::Success,
-        Err(e) => {
-            reporter.error(CliError::Write {
-                path: "<stdout>".into(),
-                reason: e.to_string(),
-            });
-            Outcome::Usage
+    let outcome = out.write(args.format, &result, reporter);
+    progress.clear();
+    if matches!(args.format, OutputFormat::Csv | OutputFormat::CsvNl) {
+        note_merges(&read, reporter);
+    }
+    outcome
+}
+
+/// Arguments that are wrong before anything is read.
+fn check_usage(args: &RunArgs, filter: &ActionFilter) -> Result<(), CliError> {
+    if args.events.iter().filter(|e| *e == "-").count() > 1 {
+        return Err(usage("standard input (`-`) can be read once only", None));
+    }
+    if let (Some(from), Some(to)) = (args.from, args.to)
+        && to < from
+    {
+        let msg = format!("--to {to} is before --from {from}");
+        return Err(usage(&msg, Some("give the earlier date to --from")));
+    }
+    if filter.needs_roster() && args.roster.is_none() {
+        let flag = if args.mentors.is_empty() {
+            "--class"
+        } else {
+            "--mentor"
+        };
+        let msg = format!("{flag} needs a roster: the mentors and classes come from it");
+        return Err(usage(&msg, Some("add --roster FILE")));
+    }
+    Ok(())
+}
+
+/// Filter values that name nothing: an unknown role, a mentor or class no
+/// student of the roster has.
+fn check_filter(
+    policy: &Policy,
+    roster: Option<&Roster>,
+    filter: &ActionFilter,
+) -> Result<(), CliError> {
+    let roles = policy.roles.iter().map(|r| r.id.as_str());
+    for r in &filter.roles {
+        if !roles.clone().any(|id| id == r) {
+            let msg = format!(
+                "unknown role `{r}` (expected one of: {})",
+                join_list(roles.clone())
+            );
+            let help = did_you_mean(r, roles.clone()).map(|s| format!("did you mean `{s}`?"));
+            return Err(usage(&msg, help.as_deref()));
         }
+    }
+    let Some(roster) = roster else {
+        return Ok(());
+    };
+    for m in &filter.mentors {
+        if !roster
+            .students
+            .values()
+            .any(|i| i.mentor.as_deref().is_some_and(|v| same_name(m, v)))
+        {
+            let msg = format!("no student in the roster has the mentor `{m}`");
+            let help = "write the mentor as in the roster's `mentor` column (case is ignored)";
+            return Err(usage(&msg, Some(help)));
+        }
+    }
+    let classes: Vec<&str> = roster
+        .students
+        .values()
+        .filter_map(|i| i.class.as_deref())
+        .collect();
+    for c in &filter.classes {
+        if !classes.iter().any(|v| same_name(c, v)) {
+            let msg = format!("no student in the roster is in class `{c}`");
+            let help = did_you_mean(c, classes.iter().copied())
+                .map(|s| format!("did you mean `{s}`?"))
+                .unwrap_or_else(|| "write the class as in the roster's `class` column".into());
+            return Err(usage(&msg, Some(&help)));
+        }
+    }
+    Ok(())
+}
+
+fn usage(message: &str, help: Option<&str>) -> CliError {
+    CliError::Usage {
+        message: message.to_string(),
+        help: help.map(str::to_string),
+    }
+}
+
+/// Where the output goes and what it needs besides the result.
+struct Output<'a> {
+    policy: &'a Policy,
+    roster: Option<&'a Roster>,
+    filter: &'a ActionFilter,
+}
+
+impl Output<'_> {
+    /// Write `result` to stdout in `format`.
+    fn write(&self, format: OutputFormat, result: &RunResult, reporter: &Reporter) -> Outcome {
+        let stdout = std::io::stdout();
+        let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+        let described = self.filter.describe();
+        let written = match format {
+            OutputFormat::Json => write_json(&mut out, result),
+            OutputFormat::Table => {
+                write_table(&mut out, self.policy, self.roster, result, Some(&described))
+            }
+            OutputFormat::Csv => write_csv(&mut out, result, CsvDialect::Plain),
+            OutputFormat::CsvNl => write_csv(&mut out, result, CsvDialect::Dutch),
+        };
+        match written.and_then(|()| out.flush()) {
+            Ok(()) => Outcome::Success,
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Outcome::Success,
+            Err(e) => {
+                reporter.error(CliError::Write {
+                    path: "<stdout>".into(),
+                    reason: e.to_string(),
+                });
+                Outcome::Usage
+            }
+        }
+    }
+}
+
+/// For outputs without a summary: say how many rows were merged or
+/// replaced, so that it is never silent.
+fn note_merges(read: &EventsRead, reporter: &Reporter) {
+    let plural = |n: u64, one: &str, many: &str| {
+        if n == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{n} {many}")
+        }
+    };
+    let mut parts = Vec::new();
+    if read.duplicates_merged > 0 {
+        parts.push(plural(
+            read.duplicates_merged,
+            "identical row merged",
+            "identical rows merged",
+        ));
+    }
+    if read.replaced > 0 {
+        parts.push(plural(
+            read.replaced,
+            "row replaced by a later file",
+            "rows replaced by later files",
+        ));
+    }
+    if !parts.is_empty() {
+        let message = format!("{} (the csv output has no summary)", parts.join(", "));
+        reporter.report(&miette::Report::new(MergedNote { message }));
     }
 }
 
@@ -89,12 +290,11 @@ pub fn load_policy(path: &std::path::Path, reporter: &Reporter) -> Result<Policy
     }
 }
 
-/// Read the roster and the events, reporting every problem of both.
-fn read_inputs(
-    args: &RunArgs,
-    policy: &Policy,
-    reporter: &Reporter,
-) -> Result<(Registrations, Option<Roster>), Outcome> {
+/// The inputs of a run: the merged events, the roster, the progress shown.
+type Inputs = (EventsRead, Option<Roster>, Progress);
+
+/// Read the roster and the events, reporting every problem of all files.
+fn read_inputs(args: &RunArgs, policy: &Policy, reporter: &Reporter) -> Result<Inputs, Outcome> {
     let mut g = Gather {
         reporter,
         problems: Vec::new(),
@@ -110,13 +310,31 @@ fn read_inputs(
             .for_each(|w| reporter.report(&w.into_report()));
         r
     });
-    let regs = g.take(events::read_events(policy, &args.events));
+    let files: Vec<EventsFile> = args
+        .events
+        .iter()
+        .filter_map(|p| g.take(EventsFile::read(p)))
+        .collect();
+    let mut progress = Progress::hidden();
+    let mut read = None;
+    if g.outcome == Outcome::Success {
+        let total = files.iter().map(|f| f.text.len() as u64).sum();
+        progress = Progress::new(total, reporter.format);
+        let report = |bytes| progress.read(bytes);
+        let opts = ReadOptions {
+            roster: roster.as_ref(),
+            progress: Some(&report),
+        };
+        read = g.take(parse_event_files(policy, &files, opts).map_err(ReadError::Invalid));
+    }
+    drop(files);
     if !g.problems.is_empty() {
+        progress.clear();
         report_problems(std::mem::take(&mut g.problems), reporter);
         g.outcome = g.outcome.max(Outcome::Failure);
     }
-    match (g.outcome, regs) {
-        (Outcome::Success, Some(regs)) => Ok((regs, roster)),
+    match (g.outcome, read) {
+        (Outcome::Success, Some(read)) => Ok((read, roster, progress)),
         (o, _) => Err(o.max(Outcome::Failure)),
     }
 }
@@ -168,39 +386,4 @@ fn report_problems(problems: Vec<DataError>, reporter: &Reporter) {
     reporter.error(CliError::Rejected {
         counts: counts.join(", "),
     });
-}
-
-/// One warning when students with registrations are missing from the roster.
-fn warn_unknown_students(events: &str, regs: &Registrations, roster: &Roster, reporter: &Reporter) {
-    // Student index → the first line it appears on, for students not in the roster.
-    let mut missing: BTreeMap<u32, u64> = BTreeMap::new();
-    for r in &regs.rows {
-        let known = regs
-            .students
-            .get(r.student as usize)
-            .is_none_or(|id| roster.students.contains_key(id));
-        if !known {
-            let line = missing.entry(r.student).or_insert(r.origin.line);
-            *line = (*line).min(r.origin.line);
-        }
-    }
-    let Some((&idx, &line)) = missing.iter().min_by_key(|(_, line)| **line) else {
-        return;
-    };
-    let first = regs.students.get(idx as usize).map_or("", String::as_str);
-    let n = missing.len();
-    let msg = match n {
-        1 => format!("student `{first}` is not in the roster"),
-        _ => format!("{n} students are not in the roster (the first is `{first}`)"),
-    };
-    let help = Some("they are run as members of no group, without name or mentor".to_string());
-    let w = DataError::new(
-        DataErrorCode::UnknownStudent,
-        display_name(events),
-        line,
-        1,
-        msg,
-        help,
-    );
-    reporter.report(&w.warning().into_report());
 }

@@ -203,6 +203,18 @@ pub struct RunSummary {
     pub students_per_step: BTreeMap<String, u64>,
     /// Number of `duo_report` actions.
     pub duo_reports: u64,
+    /// Input rows dropped because an identical row was read (in the same
+    /// or another events file). Set by the reader, not by [`run`].
+    pub duplicates_merged: u64,
+    /// Input rows dropped because a later events file has a different row
+    /// with the same key (`id`, else student, date, period and kind). Set by
+    /// the reader, not by [`run`].
+    pub replaced: u64,
+    /// True when output filters (`--from`, `--to`, `--student`, `--role`,
+    /// `--mentor`, `--class`) selected the actions: `actions_per_role`,
+    /// `students_per_step` and `duo_reports` then count the selected actions
+    /// only. Set by the command line, not by [`run`].
+    pub filtered: bool,
 }
 
 /// The result of a run: actions in output order (triggered_on, student,

@@ -58,6 +58,11 @@ impl<'a> CsvRows<'a> {
         }
     }
 
+    /// Bytes of the text read so far.
+    pub fn byte_position(&self) -> u64 {
+        self.reader.position().byte()
+    }
+
     fn row_at(&self, mut byte: usize, mut line: u64) -> Row {
         // The reported position may be that of blank lines before the record.
         let bytes = self.text.as_bytes();

@@ -52,8 +52,15 @@ pub enum DataErrorCode {
     BadExemption,
     /// A roster group the policy does not use (a warning).
     UnknownGroup,
-    /// A student with registrations who is not in the roster (a warning).
+    /// A registration of a student who is not in the given roster.
     UnknownStudent,
+    /// A registration dated outside the student's enrolment in the roster.
+    NotEnrolled,
+    /// A JSON Lines line that is not a JSON object, or a field of the wrong
+    /// type.
+    BadJson,
+    /// An `id` given twice in one file for different registrations.
+    DuplicateId,
 }
 
 impl DataErrorCode {
@@ -82,11 +89,15 @@ impl DataErrorCode {
             BadExemption => "bad-exemption",
             UnknownGroup => "unknown-group",
             UnknownStudent => "unknown-student",
+            NotEnrolled => "not-enrolled",
+            BadJson => "bad-json",
+            DuplicateId => "duplicate-id",
         }
     }
 }
 
-/// One problem in a data file. `Display` gives `file:line:column: message`.
+/// One problem in a data file. `Display` gives `file:line:column: message`
+/// (`file:line:field: message` for a JSON Lines field).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DataError {
     /// What is wrong.
@@ -97,6 +108,8 @@ pub struct DataError {
     pub line: u64,
     /// 1-based column (characters) of the field.
     pub column: u64,
+    /// The field's name, for a JSON Lines row: shown instead of the column.
+    pub field: Option<String>,
     /// Lowercase, one line: the value (in backticks) and what was expected.
     pub message: String,
     /// How to fix it, if there is something to say.
@@ -120,10 +133,17 @@ impl DataError {
             file,
             line,
             column,
+            field: None,
             message,
             help,
             severity: Severity::Error,
         }
+    }
+
+    /// The same diagnostic located by a JSON Lines field name.
+    pub fn in_field(mut self, field: &str) -> DataError {
+        self.field = Some(field.to_string());
+        self
     }
 
     /// The same diagnostic as a warning.
@@ -140,11 +160,14 @@ impl DataError {
 
 impl fmt::Display for DataError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}",
-            self.file, self.line, self.column, self.message
-        )
+        match &self.field {
+            Some(field) => write!(f, "{}:{}:{field}: {}", self.file, self.line, self.message),
+            None => write!(
+                f,
+                "{}:{}:{}: {}",
+                self.file, self.line, self.column, self.message
+            ),
+        }
     }
 }
 

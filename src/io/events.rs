@@ -1,47 +1,142 @@
-//! The events CSV reader: registrations and signals, one row each, mapped to
-//! the policy's kinds.
+//! The events reader: registrations and signals, one row each, mapped to
+//! the policy's kinds, from one or more files (CSV or JSON Lines).
 //!
-//! Header: `student,date,period,kind,minutes` in any order, with `code`
-//! instead of or beside `kind` (`minutes` may be left out). A `code` is
-//! mapped through the policy's code list; an ignored code is counted in
-//! [`Registrations::ignored`] and not returned. Signals have empty `period`
-//! and `minutes`. Minutes: for the kind [`LATE_KIND`], the minutes late
-//! (required); for other kinds the lesson's minutes (empty: the calendar's
-//! lesson length).
+//! CSV header: `student,date,period,kind,minutes` in any order, with `code`
+//! instead of or beside `kind` (`minutes` may be left out) and an optional
+//! `id`. JSON Lines ([`super::jsonl`]): one object per line with the same
+//! fields. A `code` is mapped through the policy's code list; an ignored
+//! code is counted in [`Registrations::ignored`] and not returned. Signals
+//! have empty `period` and `minutes`. Minutes: for the kind [`LATE_KIND`],
+//! the minutes late (required); for other kinds the lesson's minutes
+//! (empty: the calendar's lesson length).
+//!
+//! Several files are merged as described in [`super::merge`]: a later
+//! file's row replaces an earlier one with the same key; identical rows are
+//! merged; both are counted.
 //!
 //! Reading is strict: every row that cannot be counted is reported as a
-//! [`DataError`] and nothing is returned.
+//! [`DataError`] and nothing is returned. With a roster, a registration of a
+//! student missing from it, or dated outside the student's enrolment, is
+//! such a row ([`super::enrolment`]).
 
 use super::csvpos::{CsvRows, Row};
+use super::enrolment::{Enrolment, RosterIndex, outside};
+use super::merge::{Collected, NO_ID};
 use super::{
     DataError, DataErrorCode, ReadError, csv_problem, did_you_mean, display_name, header_row,
-    join_list, parse_count, parse_date, parse_header, read_text, weekday_en, width_error,
+    join_list, jsonl, parse_count, parse_date, parse_header, read_text, weekday_en, width_error,
 };
 use crate::calendar::Calendar;
-use crate::eval::{Origin, Registration, Registrations};
+use crate::eval::{Origin, Registration, Registrations, Roster};
 use crate::model::{CodeMeaning, KindId, Policy};
 use crate::syntax::ast::Authorization;
 use chrono::{Datelike, NaiveDate, Weekday};
-use std::collections::BTreeMap;
+
+pub use super::merge::EventsRead;
 
 /// The kind whose `minutes` are minutes late, required on every row.
 pub const LATE_KIND: &str = "late";
 
-/// Column names an events file may have.
-pub const EVENT_COLUMNS: [&str; 6] = ["student", "date", "period", "kind", "code", "minutes"];
+/// Column names an events file may have (JSON Lines: field names).
+pub const EVENT_COLUMNS: [&str; 7] = ["student", "date", "period", "kind", "code", "minutes", "id"];
 
 const REQUIRED: [&str; 3] = ["student", "date", "period"];
 
-/// Read the events file at `path` (`-`: standard input) as input file 0.
-pub fn read_events(policy: &Policy, path: &str) -> Result<Registrations, ReadError> {
-    let text = read_text(path)?;
-    parse_events(policy, &display_name(path), &text, 0).map_err(ReadError::Invalid)
+/// How an events file is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventsFormat {
+    /// Comma-separated, with a header line.
+    Csv,
+    /// JSON Lines: one object per line.
+    Jsonl,
 }
 
-/// Parse an events CSV text. `file` names it in errors; `file_index` goes
-/// into each registration's [`Origin`]. Students are interned in sorted
-/// order; identical rows are merged (the first one's origin is kept); rows
-/// are returned in evaluation order.
+impl EventsFormat {
+    /// JSON Lines when `path` ends in `.jsonl` or `.ndjson` or the text
+    /// starts with `{`; CSV otherwise.
+    pub fn detect(path: &str, text: &str) -> EventsFormat {
+        let lower = path.to_ascii_lowercase();
+        if lower.ends_with(".jsonl")
+            || lower.ends_with(".ndjson")
+            || text.trim_start().starts_with('{')
+        {
+            EventsFormat::Jsonl
+        } else {
+            EventsFormat::Csv
+        }
+    }
+}
+
+/// One events file, read.
+#[derive(Debug, Clone)]
+pub struct EventsFile {
+    /// The name in messages (`<stdin>` for `-`).
+    pub name: String,
+    /// The text (without a byte-order mark).
+    pub text: String,
+    /// CSV or JSON Lines.
+    pub format: EventsFormat,
+}
+
+impl EventsFile {
+    /// Read `path` (`-`: standard input) and detect its format.
+    pub fn read(path: &str) -> Result<EventsFile, ReadError> {
+        let text = read_text(path)?;
+        let format = EventsFormat::detect(path, &text);
+        Ok(EventsFile {
+            name: display_name(path),
+            text,
+            format,
+        })
+    }
+}
+
+/// Options of [`parse_event_files`].
+#[derive(Clone, Copy, Default)]
+pub struct ReadOptions<'a> {
+    /// Check every registration against this roster.
+    pub roster: Option<&'a Roster>,
+    /// Called now and then with the bytes read so far (over all files).
+    pub progress: Option<&'a dyn Fn(u64)>,
+}
+
+/// Parse and merge events files; file `i` of `files` is input file `i` of
+/// each registration's [`Origin`].
+///
+/// Errors: every problem of every file, in file order.
+pub fn parse_event_files(
+    policy: &Policy,
+    files: &[EventsFile],
+    opts: ReadOptions,
+) -> Result<EventsRead, Vec<DataError>> {
+    let index = opts.roster.map(RosterIndex::new);
+    let mut out = Collected::default();
+    let mut errors = Vec::new();
+    let mut base = 0u64;
+    for (i, f) in files.iter().enumerate() {
+        let ctx = FileCtx {
+            policy,
+            file: f,
+            index: i as u32,
+            roster: index.as_ref(),
+            progress: opts.progress,
+            base,
+        };
+        ctx.parse(&mut out, &mut errors);
+        base += f.text.len() as u64;
+    }
+    if errors.is_empty() {
+        Ok(out.finish())
+    } else {
+        Err(errors)
+    }
+}
+
+/// Parse one events text (CSV, or JSON Lines when it starts with `{`).
+/// `file` names it in errors; `file_index` goes into each registration's
+/// [`Origin`]. Students are interned in sorted order; identical rows are
+/// merged (the first one's origin is kept); rows are returned in evaluation
+/// order.
 ///
 /// Errors: every problem found, in file order.
 pub fn parse_events(
@@ -50,23 +145,104 @@ pub fn parse_events(
     text: &str,
     file_index: u32,
 ) -> Result<Registrations, Vec<DataError>> {
-    let mut rows = CsvRows::new(text);
-    let mut errors = Vec::new();
-    let expected = "expected a header line: student,date,period,kind,minutes".to_string();
-    let header = header_row(file, &mut rows, expected)?;
-    let cols = Columns::from_header(file, &header)?;
-    let reader = RowReader { policy, file, cols };
+    let f = EventsFile {
+        name: file.to_string(),
+        text: text.to_string(),
+        format: EventsFormat::detect("", text),
+    };
+    let ctx = FileCtx {
+        policy,
+        file: &f,
+        index: file_index,
+        roster: None,
+        progress: None,
+        base: 0,
+    };
     let mut out = Collected::default();
-    for item in rows {
-        match item {
-            Ok(row) => reader.read_row(&row, file_index, &mut out, &mut errors),
-            Err(p) => errors.push(csv_problem(file, p)),
-        }
-    }
+    let mut errors = Vec::new();
+    ctx.parse(&mut out, &mut errors);
     if errors.is_empty() {
-        Ok(out.finish())
+        Ok(out.finish().registrations)
     } else {
         Err(errors)
+    }
+}
+
+/// Rows between two progress reports.
+const PROGRESS_EVERY: usize = 1 << 14;
+
+/// One file being parsed.
+struct FileCtx<'a> {
+    policy: &'a Policy,
+    file: &'a EventsFile,
+    index: u32,
+    roster: Option<&'a RosterIndex<'a>>,
+    progress: Option<&'a dyn Fn(u64)>,
+    base: u64,
+}
+
+impl FileCtx<'_> {
+    fn parse(&self, out: &mut Collected, errors: &mut Vec<DataError>) {
+        out.start_file();
+        match self.file.format {
+            EventsFormat::Csv => self.parse_csv(out, errors),
+            EventsFormat::Jsonl => self.parse_jsonl(out, errors),
+        }
+        self.report(self.file.text.len() as u64);
+    }
+
+    fn report(&self, bytes: u64) {
+        if let Some(p) = self.progress {
+            p(self.base + bytes);
+        }
+    }
+
+    fn reader(&self, cols: Columns, jsonl: bool) -> RowReader<'_> {
+        RowReader {
+            policy: self.policy,
+            file: &self.file.name,
+            cols,
+            jsonl,
+            roster: self.roster,
+            file_index: self.index,
+        }
+    }
+
+    fn parse_csv(&self, out: &mut Collected, errors: &mut Vec<DataError>) {
+        let file = self.file.name.as_str();
+        let mut rows = CsvRows::new(&self.file.text);
+        let expected = "expected a header line: student,date,period,kind,minutes".to_string();
+        let header = match header_row(file, &mut rows, expected)
+            .and_then(|h| Columns::from_header(file, &h))
+        {
+            Ok(cols) => cols,
+            Err(es) => return errors.extend(es),
+        };
+        let reader = self.reader(header, false);
+        let mut n = 0usize;
+        while let Some(item) = rows.next() {
+            match item {
+                Ok(row) => reader.read_row(&row, out, errors),
+                Err(p) => errors.push(csv_problem(file, p)),
+            }
+            n += 1;
+            if n.is_multiple_of(PROGRESS_EVERY) {
+                self.report(rows.byte_position());
+            }
+        }
+    }
+
+    fn parse_jsonl(&self, out: &mut Collected, errors: &mut Vec<DataError>) {
+        let reader = self.reader(Columns::JSONL, true);
+        for (n, (end, item)) in jsonl::rows(&self.file.name, &self.file.text).enumerate() {
+            match item {
+                Ok(row) => reader.read_row(&row, out, errors),
+                Err(es) => errors.extend(es),
+            }
+            if (n + 1).is_multiple_of(PROGRESS_EVERY) {
+                self.report(end as u64);
+            }
+        }
     }
 }
 
@@ -79,10 +255,23 @@ struct Columns {
     kind: Option<usize>,
     code: Option<usize>,
     minutes: Option<usize>,
+    id: Option<usize>,
     width: usize,
 }
 
 impl Columns {
+    /// A JSON Lines row: every field, in [`EVENT_COLUMNS`] order.
+    const JSONL: Columns = Columns {
+        student: 0,
+        date: 1,
+        period: 2,
+        kind: Some(3),
+        code: Some(4),
+        minutes: Some(5),
+        id: Some(6),
+        width: EVENT_COLUMNS.len(),
+    };
+
     fn from_header(file: &str, row: &Row) -> Result<Columns, Vec<DataError>> {
         let h = parse_header(file, row, &EVENT_COLUMNS, &REQUIRED)?;
         let get = |n: &str| h.columns.get(n).copied();
@@ -109,60 +298,10 @@ impl Columns {
             kind,
             code,
             minutes: get("minutes"),
+            id: get("id"),
             width: h.width,
         })
     }
-}
-
-/// Rows read so far, with students interned in order of appearance.
-#[derive(Default)]
-struct Collected {
-    ids: BTreeMap<String, u32>,
-    names: Vec<String>,
-    rows: Vec<Registration>,
-    ignored: u64,
-}
-
-impl Collected {
-    fn intern(&mut self, id: &str) -> u32 {
-        if let Some(&i) = self.ids.get(id) {
-            return i;
-        }
-        let i = self.names.len() as u32;
-        self.ids.insert(id.to_string(), i);
-        self.names.push(id.to_string());
-        i
-    }
-
-    /// Renumber students in sorted order, sort and merge identical rows.
-    fn finish(self) -> Registrations {
-        let mut remap = vec![0u32; self.names.len()];
-        for (sorted, (_, &first_seen)) in self.ids.iter().enumerate() {
-            remap[first_seen as usize] = sorted as u32;
-        }
-        let mut rows = self.rows;
-        for r in &mut rows {
-            r.student = remap[r.student as usize];
-        }
-        rows.sort();
-        rows.dedup_by(|b, a| same_content(a, b));
-        Registrations {
-            students: self.ids.into_keys().collect(),
-            rows,
-            ignored: self.ignored,
-        }
-    }
-}
-
-/// Equal in everything but the origin.
-fn same_content(a: &Registration, b: &Registration) -> bool {
-    a.student == b.student
-        && a.date == b.date
-        && a.period == b.period
-        && a.kind == b.kind
-        && a.minutes == b.minutes
-        && a.code == b.code
-        && a.authorization == b.authorization
 }
 
 /// What a row's kind/code cell resolved to.
@@ -176,12 +315,17 @@ struct RowReader<'a> {
     policy: &'a Policy,
     file: &'a str,
     cols: Columns,
+    /// JSON Lines: errors name the field instead of the column.
+    jsonl: bool,
+    roster: Option<&'a RosterIndex<'a>>,
+    file_index: u32,
 }
 
 /// Errors of one row.
 struct RowErrors<'a> {
     file: &'a str,
     row: &'a Row,
+    jsonl: bool,
     errors: &'a mut Vec<DataError>,
     failed: bool,
 }
@@ -189,7 +333,7 @@ struct RowErrors<'a> {
 impl RowErrors<'_> {
     fn push(&mut self, col: usize, code: DataErrorCode, msg: String, help: Option<String>) {
         self.failed = true;
-        let e = DataError::new(
+        let mut e = DataError::new(
             code,
             self.file.into(),
             self.row.line,
@@ -197,21 +341,19 @@ impl RowErrors<'_> {
             msg,
             help,
         );
+        if self.jsonl {
+            e = e.in_field(EVENT_COLUMNS.get(col).copied().unwrap_or("student"));
+        }
         self.errors.push(e);
     }
 }
 
 impl RowReader<'_> {
-    fn read_row(
-        &self,
-        row: &Row,
-        file_index: u32,
-        out: &mut Collected,
-        errors: &mut Vec<DataError>,
-    ) {
+    fn read_row(&self, row: &Row, out: &mut Collected, errors: &mut Vec<DataError>) {
         let mut errs = RowErrors {
             file: self.file,
             row,
+            jsonl: self.jsonl,
             errors,
             failed: false,
         };
@@ -220,23 +362,20 @@ impl RowReader<'_> {
             return;
         }
         let (kind, authorization, code) = match self.resolve_kind(row, &mut errs) {
-            Some(Resolved::Ignored) => {
-                out.ignored += 1;
-                return;
-            }
+            Some(Resolved::Ignored) => return self.push_ignored(row, out, &mut errs),
             Some(Resolved::Kind(k, a, c)) => (Some(k), a, c),
             None => (None, Authorization::Unauthorized, None),
         };
         let student = self.read_student(row, &mut errs);
         let date = self.read_date(row, &mut errs);
+        let student = student.map(|s| self.check_student(s, date, out, &mut errs));
         let signal = kind.map(|k| self.policy.kinds[k].signal);
         let period = self.read_period(row, date, signal, &mut errs);
         let minutes = kind.and_then(|k| self.read_minutes(row, k, &mut errs));
         if let (false, Some(student), Some(kind), Some(date), Some(period), Some(minutes)) =
             (errs.failed, student, kind, date, period, minutes)
         {
-            let student = out.intern(student);
-            out.rows.push(Registration {
+            let reg = Registration {
                 student,
                 date,
                 period,
@@ -245,11 +384,70 @@ impl RowReader<'_> {
                 code,
                 authorization,
                 origin: Origin {
-                    file: file_index,
+                    file: self.file_index,
                     line: row.line,
                 },
-            });
+            };
+            let id = self.cols.id.map_or(NO_ID, |c| out.row_id(row.get(c)));
+            if let Err(first) = out.push(reg, id) {
+                self.duplicate_id(row, first, &mut errs);
+            }
         }
+    }
+
+    /// Intern the student and, with a roster, check that the student is in
+    /// it and enrolled on `date`.
+    fn check_student(
+        &self,
+        student: &str,
+        date: Option<NaiveDate>,
+        out: &mut Collected,
+        errs: &mut RowErrors,
+    ) -> u32 {
+        let (idx, enrolment) = out.student(student, self.roster);
+        let (Some(roster), col) = (self.roster, self.cols.student) else {
+            return idx;
+        };
+        match enrolment {
+            Enrolment::Missing => {
+                let (msg, help) = roster.missing(student);
+                errs.push(col, DataErrorCode::UnknownStudent, msg, Some(help));
+            }
+            Enrolment::Known(from, until) => {
+                if let Some((msg, help)) = date.and_then(|d| outside(student, d, from, until)) {
+                    let col = self.cols.date;
+                    errs.push(col, DataErrorCode::NotEnrolled, msg, Some(help));
+                }
+            }
+        }
+        idx
+    }
+
+    /// A row with an ignored code: counted, and merged like registrations.
+    fn push_ignored(&self, row: &Row, out: &mut Collected, errs: &mut RowErrors) {
+        let c = &self.cols;
+        let fields = [Some(c.student), Some(c.date), Some(c.period), c.code];
+        let content: Vec<&str> = fields
+            .iter()
+            .map(|f| f.map_or("", |i| row.get(i)))
+            .collect();
+        let id = c.id.map_or(NO_ID, |i| out.row_id(row.get(i)));
+        if let Err(first) = out.push_ignored(id, content.join("\u{1f}"), row.line) {
+            self.duplicate_id(row, first, errs);
+        }
+    }
+
+    fn duplicate_id(&self, row: &Row, first: u64, errs: &mut RowErrors) {
+        let col = self.cols.id.unwrap_or(0);
+        let msg = format!(
+            "id `{}` was given to another registration on line {first}",
+            row.get(col)
+        );
+        let help = Some(
+            "each registration needs its own id; a later file may replace a row with the same id"
+                .to_string(),
+        );
+        errs.push(col, DataErrorCode::DuplicateId, msg, help);
     }
 
     fn read_student<'r>(&self, row: &'r Row, errs: &mut RowErrors) -> Option<&'r str> {
@@ -513,148 +711,5 @@ pub fn not_a_school_day(cal: &Calendar, date: NaiveDate) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::io::testutil::{d, policy};
-
-    fn errors(text: &str) -> Vec<String> {
-        match parse_events(&policy(), "data.csv", text, 0) {
-            Ok(_) => vec![],
-            Err(es) => es.iter().map(|e| e.to_string()).collect(),
-        }
-    }
-
-    #[test]
-    fn reads_kinds_codes_and_signals() {
-        let text = "student,date,period,kind,code,minutes\n\
-                    S2,2022-09-05,1,late,,7\n\
-                    S1,2022-09-05,2,,Z,\n\
-                    S1,2022-09-05,,special_arrangement,,\n\
-                    S1,2022-09-06,3,,HV,\n\
-                    S1,2022-09-05,2,,Z,\n";
-        let regs = parse_events(&policy(), "data.csv", text, 0).unwrap();
-        assert_eq!(regs.students, vec!["S1", "S2"]);
-        assert_eq!(regs.ignored, 1);
-        assert_eq!(regs.rows.len(), 3, "the duplicate sick row is merged");
-        let r = &regs.rows[0];
-        assert_eq!((r.student, r.period, r.kind, r.minutes), (0, None, 5, 0));
-        let r = &regs.rows[1];
-        assert_eq!(
-            (r.date, r.period, r.kind, r.minutes),
-            (d("2022-09-05"), Some(2), 1, 50)
-        );
-        assert_eq!(r.code.as_deref(), Some("Z"));
-        assert_eq!(r.origin.line, 3);
-        let r = &regs.rows[2];
-        assert_eq!((r.student, r.kind, r.minutes), (1, 0, 7));
-        assert_eq!(r.authorization, Authorization::Unauthorized);
-    }
-
-    #[test]
-    fn code_overrides_kind_marking() {
-        let text = "code,student,date,period,minutes\nLa,S1,2022-09-05,1,5\n";
-        let regs = parse_events(&policy(), "x.csv", text, 0).unwrap();
-        assert_eq!(regs.rows[0].authorization, Authorization::Authorized);
-    }
-
-    #[test]
-    fn every_bad_row_is_reported_with_its_location() {
-        let text = "student,date,period,kind,minutes\n\
-                    S1,2022-09-05,1,lat,5\n\
-                    S1,2023-02-30,1,sick,\n\
-                    S1,2022-10-17,1,sick,\n\
-                    S1,2022-09-03,1,sick,\n\
-                    S1,2022-09-07,7,sick,\n\
-                    S1,2022-09-05,x,sick,\n\
-                    S1,2022-09-05,1,late,-3\n\
-                    ,2022-09-05,1,sick,\n\
-                    S1,2022-09-05,2,special_arrangement,\n\
-                    S1,2022-09-05,,sick,\n\
-                    S1,2022-09-05,1,late,\n\
-                    S1,2022-08-01,1,sick,\n";
-        let errs = errors(text);
-        assert_eq!(
-            errs,
-            vec![
-                "data.csv:2:17: unknown kind `lat` (expected one of: late, sick, truancy, removal, authorized, special_arrangement, unclear_illness)",
-                "data.csv:3:4: impossible date `2023-02-30`: February 2023 has 28 days",
-                "data.csv:4:4: 2022-10-17 is in Herfstvakantie (2022-10-15 .. 2022-10-23)",
-                "data.csv:5:4: 2022-09-03 is a Saturday",
-                "data.csv:6:15: period `7` is not scheduled on Wednesdays (expected 1–6)",
-                "data.csv:7:15: bad period: `x` is not a whole number",
-                "data.csv:8:22: bad minutes: negative number `-3`",
-                "data.csv:9:1: missing student",
-                "data.csv:10:15: a signal has no period, but the row gives `2`",
-                "data.csv:11:15: missing period",
-                "data.csv:12:22: late arrival without minutes late",
-                "data.csv:13:4: 2022-08-01 is outside the school year (2022-08-29 .. 2023-07-21)",
-            ]
-        );
-    }
-
-    #[test]
-    fn unknown_kind_suggests_the_closest() {
-        let text = "student,date,period,kind,minutes\nS1,2022-09-05,1,lat,5\n";
-        let err = parse_events(&policy(), "d.csv", text, 0).unwrap_err();
-        assert_eq!(err[0].help.as_deref(), Some("did you mean `late`?"));
-        assert_eq!(err[0].code, DataErrorCode::UnknownKind);
-    }
-
-    #[test]
-    fn header_problems_are_reported() {
-        let errs = errors("student,date,period,kind,minuten\n");
-        assert_eq!(errs, vec!["data.csv:1:26: unknown column `minuten`"]);
-        let errs = errors("student,date,period\n");
-        assert_eq!(
-            errs,
-            vec!["data.csv:1:1: missing column `kind` (or `code`)"]
-        );
-        let errs = errors("");
-        assert_eq!(errs, vec!["data.csv:1:1: the file is empty"]);
-    }
-
-    #[test]
-    fn codes_are_case_sensitive_with_a_hint() {
-        let text = "student,date,period,code\nS1,2022-09-05,1,z\n";
-        let err = parse_events(&policy(), "d.csv", text, 0).unwrap_err();
-        assert_eq!(
-            err[0].help.as_deref(),
-            Some("codes are case-sensitive: did you mean `Z`?")
-        );
-    }
-
-    proptest::proptest! {
-        /// Whatever the text, reading it returns (never panics), and every
-        /// error names a line and column inside the file.
-        #[test]
-        fn never_panics_on_arbitrary_rows(
-            rows in proptest::collection::vec(
-                "[S0-9]{0,3},(2022-09-0[0-9]|20[0-9-]{0,8}|x)?,[-0-9x]{0,2},(late|sick|lat|special_arrangement|)?,[-0-9]{0,3}(,\"[a,\"]{0,3}\")?",
-                0..12,
-            )
-        ) {
-            let mut text = String::from("student,date,period,kind,minutes\n");
-            for r in &rows {
-                text.push_str(r);
-                text.push('\n');
-            }
-            if let Err(errs) = parse_events(&policy(), "p.csv", &text, 0) {
-                let lines = text.lines().count() as u64;
-                for e in errs {
-                    proptest::prop_assert!(e.line >= 1 && e.line <= lines.max(1), "{e}");
-                    proptest::prop_assert!(e.column >= 1, "{e}");
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn kind_and_code_must_agree() {
-        let text = "student,date,period,kind,code\nS1,2022-09-05,1,truancy,Z\n";
-        let errs = errors(text);
-        assert_eq!(
-            errs,
-            vec!["data.csv:2:17: kind `truancy` does not match code `Z`, which means `sick`"]
-        );
-    }
-}
+#[path = "events_tests.rs"]
+mod tests;

@@ -1,10 +1,16 @@
-//! Input and output around the interpreter: the events and roster CSV
-//! readers (strict: every row that cannot be used is reported with
-//! `file:line:column`), and the table and JSON Lines writers.
+//! Input and output around the interpreter: the events (CSV or JSON Lines,
+//! one or more files) and roster CSV readers (strict: every row that cannot
+//! be used is reported with `file:line:column`), the action filters, and
+//! the table, JSON Lines and CSV writers.
 
+pub mod csv_out;
 pub mod csvpos;
+pub(crate) mod enrolment;
 pub mod error;
 pub mod events;
+pub mod filter;
+pub mod jsonl;
+pub mod merge;
 pub mod output;
 pub mod roster;
 pub mod table;

@@ -1,8 +1,9 @@
 //! Run output writers. `json`: JSON Lines, one `{"type":"action",
 //! "schema":1,…}` object per action in output order, then one
 //! `{"type":"summary","schema":1,…}` line (fields as in `docs/output.md`).
-//! `table`: see [`super::table`]. Both are deterministic bytes: maps are
-//! ordered, nothing depends on the clock.
+//! `table`: see [`super::table`]; `csv` and `csv-nl`: see
+//! [`super::csv_out`]. All are deterministic bytes: maps are ordered,
+//! nothing depends on the clock.
 
 use crate::eval::{ActionRecord, RunResult, RunSummary};
 use serde::Serialize;
@@ -19,6 +20,11 @@ pub enum OutputFormat {
     Table,
     /// JSON Lines, for programs.
     Json,
+    /// Comma-separated, one row per action, for spreadsheets.
+    Csv,
+    /// Semicolon-separated with a byte-order mark and decimal commas, for
+    /// Dutch Excel.
+    CsvNl,
 }
 
 /// A JSON line: `type` and `schema` first, then the record's own fields.

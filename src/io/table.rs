@@ -22,12 +22,14 @@ const MAX_NAME: usize = 22;
 const MAX_STEP: usize = 12;
 const MIN_TEXT: usize = 30;
 
-/// Write `result` as a table.
+/// Write `result` as a table. `filter` describes the output filters, if
+/// any (`--student S00012`), for the summary.
 pub fn write_table<W: Write>(
     w: &mut W,
     policy: &Policy,
     roster: Option<&Roster>,
     result: &RunResult,
+    filter: Option<&str>,
 ) -> io::Result<()> {
     let t = Table::new(policy, roster, &result.actions);
     let mut by_date: BTreeMap<NaiveDate, Vec<&ActionRecord>> = BTreeMap::new();
@@ -43,7 +45,7 @@ pub fn write_table<W: Write>(
     if by_date.is_empty() {
         writeln!(w)?;
     }
-    write_summary(w, policy, &result.summary)
+    write_summary(w, policy, &result.summary, filter)
 }
 
 /// Column widths and lookups for one table.
@@ -281,8 +283,13 @@ fn count_line<W: Write>(w: &mut W, indent: usize, label: &str, n: u64) -> io::Re
     writeln!(w, "{}{label} {n:>8}", " ".repeat(indent))
 }
 
-/// Write the closing summary.
-pub fn write_summary<W: Write>(w: &mut W, policy: &Policy, s: &RunSummary) -> io::Result<()> {
+/// Write the closing summary; `filter` as for [`write_table`].
+pub fn write_summary<W: Write>(
+    w: &mut W,
+    policy: &Policy,
+    s: &RunSummary,
+    filter: Option<&str>,
+) -> io::Result<()> {
     let heading = "── Samenvatting ";
     writeln!(
         w,
@@ -292,8 +299,29 @@ pub fn write_summary<W: Write>(w: &mut W, policy: &Policy, s: &RunSummary) -> io
     if let Some(d) = s.as_of {
         writeln!(w, "  peildatum: {}", dutch_date(d))?;
     }
+    if let Some(f) = filter.filter(|f| !f.is_empty()) {
+        let text = format!(
+            "filter: {f} (acties per rol, leerlingen per stap en DUO-meldingen tellen alleen de gekozen acties)"
+        );
+        for (i, line) in wrap(&text, WIDTH - 4).iter().enumerate() {
+            let indent = if i == 0 { 2 } else { 4 };
+            writeln!(w, "{}{line}", " ".repeat(indent))?;
+        }
+    }
     count_line(w, 2, "registraties gelezen", s.registrations)?;
     count_line(w, 2, "leerlingen", s.students)?;
+    count_line(
+        w,
+        2,
+        "dubbele registraties samengevoegd",
+        s.duplicates_merged,
+    )?;
+    count_line(
+        w,
+        2,
+        "registraties vervangen door een later bestand",
+        s.replaced,
+    )?;
     count_line(w, 2, "genegeerde codes", s.ignored)?;
     count_line(
         w,
@@ -390,7 +418,7 @@ mod tests {
         };
         roster.students.insert("S1".into(), info);
         let mut out = Vec::new();
-        write_table(&mut out, &policy, Some(&roster), &result).unwrap();
+        write_table(&mut out, &policy, Some(&roster), &result, None).unwrap();
         let text = String::from_utf8(out).unwrap();
         let expected = "\
 ── maandag 19 september 2022 ───────────────────────────────────────────────────────────────────────
