@@ -202,14 +202,51 @@ fn shipped_policies_are_formatted() {
     }
 }
 
+/// A messy test file. Not a fixture file: every `*.test.verzuim` under
+/// `tests/fixtures/` must pass `verzuim test` (tests/policy_tests.rs).
+const MESSY_TESTS: &str = r#"# A messy test file: every construct, odd layout, comments everywhere.
+tests   "../../../policies/mlg/2022-2023.verzuim"   # the policy
+test "all forms" {   # trailing after the brace
+
+  as_of   2022-10-01
+    roster { # students
+  S1 mentor "Jansen" class "3a" grade "3" location "Noord" name "Anna"
+     groups "veel verzuim 21/22","x" exemptions "medical 2022-10-03..2022-10-28"
+  "S 2" birthdate 2007-05-01 enrolled_from 2022-08-29 enrolled_until 2023-07-21
+  }
+  events {
+    S1 2022-09-05 p1 late 10 minutes   # minutes spelt out
+    "S 2" 2022-09-05..2022-09-09 p1..p8 sick
+
+    S1 2022-09-12 p3 .. p3 code "L" 5 min
+    # a signal
+    S1 2022-09-19 special_arrangement
+  }
+  events from "no-such.csv"
+  expect S1 2022-09-19 step L3 for vc due 2022-09-22 kind sanction make_up 2.50
+  expect no step L6 for "S 2"
+  expect 1 actions
+  expect 3 action for S1
+  expect nothing else
+  expect nothing else for S1
+  # end of test
+}
+test "empty" {}
+test "only a comment" {
+  # nothing yet
+}
+"#;
+
 #[test]
 fn messy_file_snapshots() {
-    for name in ["messy.verzuim", "messy.test.verzuim"] {
-        let path = root().join("tests/fixtures/fmt").join(name);
-        let src = std::fs::read_to_string(&path).unwrap();
-        let formatted = format_path_source(&path, &src).unwrap();
-        insta::assert_snapshot!(name, formatted);
-    }
+    let path = root().join("tests/fixtures/fmt/messy.verzuim");
+    let src = std::fs::read_to_string(&path).unwrap();
+    let formatted = format_path_source(&path, &src).unwrap();
+    insta::assert_snapshot!("messy.verzuim", formatted);
+    let path = root().join("tests/fixtures/fmt/messy.test.verzuim");
+    assert_formats_well(&path, MESSY_TESTS);
+    let formatted = format_path_source(&path, MESSY_TESTS).unwrap();
+    insta::assert_snapshot!("messy.test.verzuim", formatted);
 }
 
 #[test]
