@@ -189,7 +189,7 @@ fn step_trigger(i: usize) -> S {
             }
         }),
         when().prop_map(move |w| format!("every from {n} {w}")),
-        (one(&["2nd", "3rd", "4th", "3th"]), when())
+        (one(&["2nd", "3rd", "4th", "21st"]), when())
             .prop_map(move |(k, w)| format!("every {k} from {n} {w}")),
         when().prop_map(move |w| format!("each {n} .. {} {w}", n + 2)),
         Just("every registration".to_string()),

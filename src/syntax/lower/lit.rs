@@ -66,21 +66,41 @@ pub(crate) fn integer(p: &Pair<'_>) -> Result<Spanned<u32>> {
     Ok(Spanned::new(n, at))
 }
 
-/// The leading digits of an ordinal (`2nd` → 2).
+/// The leading digits of an ordinal (`2nd` → 2), which must carry their
+/// English suffix (`1st`, `2nd`, `3rd`, `4th`, `11th`, `21st`, …).
 pub(crate) fn ordinal(p: &Pair<'_>) -> Result<Spanned<u32>> {
     let at = span(p);
-    let digits: String = p
-        .as_str()
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
+    let raw = p.as_str();
+    let digits: String = raw.chars().take_while(char::is_ascii_digit).collect();
     let n = digits
         .parse::<u32>()
         .map_err(|_| SyntaxError::NumberTooLarge {
-            found: p.as_str().to_string(),
+            found: raw.to_string(),
             span: at,
         })?;
+    let right = ordinal_suffix(n);
+    if raw.get(digits.len()..) != Some(right) {
+        return Err(SyntaxError::Unexpected {
+            expected: format!("`{digits}{right}`"),
+            found: format!("`{raw}`"),
+            span: at,
+            label: "wrong suffix".to_string(),
+            help: format!("write `{digits}{right}`"),
+        });
+    }
     Ok(Spanned::new(n, at))
+}
+
+/// The English ordinal suffix of `n`: `st`, `nd`, `rd` after 1, 2, 3 (but
+/// not 11, 12, 13), `th` otherwise.
+pub(crate) fn ordinal_suffix(n: u32) -> &'static str {
+    match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    }
 }
 
 /// A number kept exactly in hundredths (`16` → 1600, `0.5` → 50).

@@ -440,3 +440,38 @@ fn two_scopes_are_an_error() {
         assert!(help.contains("one scope"), "{help}");
     }
 }
+
+#[test]
+fn ordinals_need_their_english_suffix() {
+    use super::lit::ordinal_suffix;
+    let cases = [
+        (0, "th"),
+        (1, "st"),
+        (2, "nd"),
+        (3, "rd"),
+        (4, "th"),
+        (11, "th"),
+        (12, "th"),
+        (13, "th"),
+        (21, "st"),
+        (22, "nd"),
+        (23, "rd"),
+        (101, "st"),
+        (111, "th"),
+        (112, "th"),
+    ];
+    for (n, suffix) in cases {
+        assert_eq!(ordinal_suffix(n), suffix, "{n}");
+    }
+    let nth = |head: &str| match step_of(&ladder(head, "vc: \"x\"")).trigger {
+        Trigger::EveryNth { step, .. } => step.node,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(nth("every 1st from 10"), 1);
+    assert_eq!(nth("every 12th from 10"), 12);
+    let errs = parse(&ladder("every 3th from 5", "vc: \"x\"")).unwrap_err();
+    let SyntaxError::Unexpected { help, .. } = &errs[0] else {
+        panic!("{errs:?}")
+    };
+    assert_eq!(help, "write `3rd`");
+}
