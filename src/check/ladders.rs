@@ -472,22 +472,31 @@ impl<'a> Checker<'_> {
         None
     }
 
-    /// A threshold: whole for `count` and `lesson_hours`.
+    /// A threshold: whole for every measure but `clock_hours` and `share`.
     fn whole(&mut self, n: &Spanned<ast::Number>, ctx: &StepCtx<'a>) -> Option<ast::Number> {
-        let f = ctx.counts.map(|c| c.1.func.node);
-        if !n.is_whole() && matches!(f, Some(MeasureFn::Count | MeasureFn::LessonHours)) {
-            self.errs.push(
-                CheckError::new(
-                    Code::FractionalThreshold,
-                    format!("threshold `{}` is not a whole number", number_str(n.node)),
-                    n.span,
-                    "not whole",
-                )
-                .help("registrations and lesson hours are counted whole: use a whole number"),
-            );
-            return None;
+        let unit = match ctx.counts.map(|c| c.1.func.node) {
+            Some(MeasureFn::Count) => "registrations",
+            Some(MeasureFn::LessonHours) => "lesson hours",
+            Some(MeasureFn::Days | MeasureFn::Streak | MeasureFn::FullDayStreak) => "school days",
+            Some(MeasureFn::Episodes) => "episodes",
+            Some(MeasureFn::ClockHours | MeasureFn::Share) | None => return Some(n.node),
+        };
+        if n.is_whole() {
+            return Some(n.node);
         }
-        Some(n.node)
+        self.errs.push(
+            CheckError::new(
+                Code::FractionalThreshold,
+                format!(
+                    "threshold `{}` is not a whole number of {unit}",
+                    number_str(n.node)
+                ),
+                n.span,
+                "not whole",
+            )
+            .help(format!("{unit} are counted whole: use a whole number")),
+        );
+        None
     }
 
     fn every_nth(
