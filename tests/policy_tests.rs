@@ -372,3 +372,60 @@ fn cli_error_format_applies_to_failures() {
         assert_eq!(v["type"], "diagnostic", "{line}");
     }
 }
+
+// ----------------------------------------------------------- robustness ----
+
+/// Loads and runs a (mutated) test file: never panics, never reports an
+/// internal error, and every diagnostic renders.
+fn load_and_run(src: &str) {
+    let path = Path::new("policies/mlg/2022-2023.late.test.verzuim");
+    match verzuim::testing::load_source(path, src) {
+        Ok(suite) => {
+            for case in &suite.tests {
+                match &case.prepared {
+                    Ok(p) => {
+                        let ran = verzuim::testing::runner::run(&suite.policy, p);
+                        for f in ran.failures {
+                            let r = miette::Report::new(f);
+                            assert!(!render(&r, ErrorFormat::Human, 100, false).is_empty());
+                        }
+                    }
+                    Err(reports) => {
+                        for r in reports {
+                            assert!(!render(r, ErrorFormat::Human, 100, false).is_empty());
+                        }
+                    }
+                }
+            }
+        }
+        Err(verzuim::testing::LoadError::Invalid(reports)) => {
+            for r in &reports {
+                let text = render(r, ErrorFormat::Plain, 100, false);
+                assert!(!text.contains("internal"), "{text}\n{src}");
+            }
+        }
+        Err(verzuim::testing::LoadError::Io { error, .. }) => panic!("{error}"),
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn mutated_test_files_report_clean_errors(
+        at in 0usize..20_000,
+        len in 0usize..12,
+        insert in "[a-z0-9\"{}#:,. \n-]{0,4}",
+    ) {
+        let src = std::fs::read_to_string("policies/mlg/2022-2023.late.test.verzuim").unwrap();
+        let mut start = at % src.len();
+        while !src.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = (start + len).min(src.len());
+        while !src.is_char_boundary(end) {
+            end += 1;
+        }
+        load_and_run(&format!("{}{}{}", &src[..start], insert, &src[end..]));
+    }
+}

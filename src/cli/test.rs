@@ -179,11 +179,17 @@ fn outcome(
         outcome = outcome.max(Outcome::Failure);
     }
     if empty && !args.allow_empty {
-        reporter.report(&Report::new(
-            TestError::unplaced(TestCode::NoTests, "no tests found").help(
-                "test files are named `*.test.verzuim`; pass --allow-empty to succeed without tests",
-            ),
-        ));
+        let help = match &args.filter {
+            Some(f) => {
+                format!("no test name contains `{f}`; pass --allow-empty to succeed without tests")
+            }
+            None => {
+                "test files are named `*.test.verzuim`; pass --allow-empty to succeed without tests"
+                    .to_string()
+            }
+        };
+        let e = TestError::unplaced(TestCode::NoTests, "no tests found").help(help);
+        reporter.report(&Report::new(e));
         outcome = outcome.max(Outcome::Failure);
     }
     if let (Some(min), Some(c)) = (args.min_coverage, coverage)

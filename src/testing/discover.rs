@@ -90,3 +90,49 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn directories_policies_and_test_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        for f in [
+            "p.verzuim",
+            "p.test.verzuim",
+            "p.late.test.verzuim",
+            "q.test.verzuim",
+            "sub/r.test.verzuim",
+            ".hidden/s.test.verzuim",
+            "target/t.test.verzuim",
+        ] {
+            let path = d.join(f);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "").unwrap();
+        }
+        let names = |v: Vec<PathBuf>| -> Vec<String> {
+            v.iter()
+                .map(|p| p.strip_prefix(d).unwrap().display().to_string())
+                .collect()
+        };
+        let all = names(discover(&[d.to_path_buf()]).unwrap());
+        assert_eq!(
+            all,
+            [
+                "p.late.test.verzuim",
+                "p.test.verzuim",
+                "q.test.verzuim",
+                "sub/r.test.verzuim"
+            ]
+        );
+        let of_p = names(discover(&[d.join("p.verzuim")]).unwrap());
+        assert_eq!(of_p, ["p.late.test.verzuim", "p.test.verzuim"]);
+        let twice = discover(&[d.join("q.test.verzuim"), d.to_path_buf()]).unwrap();
+        assert_eq!(names(twice).len(), 4, "no repeats");
+        assert!(discover(&[d.join("missing")]).is_err());
+        std::fs::write(d.join("notes.txt"), "").unwrap();
+        assert!(discover(&[d.join("notes.txt")]).is_err());
+    }
+}

@@ -397,3 +397,49 @@ fn run_case(policy: &Policy, source: &NamedSource<Arc<str>>, case: Case) -> Test
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::ast::Text;
+
+    fn header(path: &str) -> TestsHeader {
+        TestsHeader {
+            policy: Text::new(path.to_string(), Span::new(0, 0)),
+            span: Span::new(0, 0),
+        }
+    }
+
+    #[test]
+    fn the_file_name_names_the_policy() {
+        let p = |t: &str| policy_path(Path::new(t), None).map(|p| p.display().to_string());
+        assert_eq!(
+            p("a/2022-2023.test.verzuim").unwrap(),
+            "a/2022-2023.verzuim"
+        );
+        assert_eq!(
+            p("a/2022-2023.late.test.verzuim").unwrap(),
+            "a/2022-2023.verzuim"
+        );
+        assert_eq!(p("mlg.v2.test.verzuim").unwrap(), "mlg.verzuim");
+        assert!(p(".test.verzuim").is_err());
+    }
+
+    #[test]
+    fn the_header_is_relative_to_the_test_file() {
+        let h = header("../mlg/2022-2023.verzuim");
+        let p = policy_path(Path::new("policies/other/x.test.verzuim"), Some(&h)).unwrap();
+        assert_eq!(p, PathBuf::from("policies/mlg/2022-2023.verzuim"));
+        let h = header("./p.verzuim");
+        let p = policy_path(Path::new("x.test.verzuim"), Some(&h)).unwrap();
+        assert_eq!(p, PathBuf::from("p.verzuim"));
+    }
+
+    #[test]
+    fn normalize_keeps_leading_parents() {
+        assert_eq!(
+            normalize(Path::new("../a/./b/../c")),
+            PathBuf::from("../a/c")
+        );
+    }
+}
