@@ -55,6 +55,7 @@ pub(super) fn check_calendar(cal: &ast::Calendar, errs: &mut Vec<CheckError>) ->
         )),
         _ => None,
     };
+    let calendar = calendar.filter(|c| has_school_days(c, school_year, errs));
     CheckedCalendar {
         calendar,
         school_year,
@@ -104,6 +105,57 @@ fn collect(cal: &ast::Calendar, parts: &mut Parts, errs: &mut Vec<CheckError>) {
             CalendarEntry::Term { .. } => {}
         }
     }
+}
+
+/// True when `c` has a school day; otherwise reports that it has none, at
+/// its `school_year` line.
+fn has_school_days(c: &Calendar, school_year: Option<Dates>, errs: &mut Vec<CheckError>) -> bool {
+    if c.num_school_days() > 0 {
+        return true;
+    }
+    let at = school_year.map(|y| y.2).unwrap_or_default();
+    errs.push(
+        CheckError::new(
+            Code::NoSchoolDays,
+            format!("calendar `{}` has no school days", c.name),
+            at,
+            "no school day in this school year",
+        )
+        .help("a school day is a weekday with `periods` that no `free` range covers: check the `free` ranges and the `periods` lines"),
+    );
+    false
+}
+
+/// Reports the weekend days of one `periods` line (one error per line).
+fn check_weekend(weekdays: &[Spanned<chrono::Weekday>], errs: &mut Vec<CheckError>) {
+    use chrono::Weekday::{Sat, Sun};
+    let weekend: Vec<&Spanned<chrono::Weekday>> = weekdays
+        .iter()
+        .filter(|d| matches!(d.node, Sat | Sun))
+        .collect();
+    let (Some(first), Some(last)) = (weekend.first(), weekend.last()) else {
+        return;
+    };
+    let names: Vec<String> = weekend
+        .iter()
+        .map(|d| format!("`{}`", weekday_name(d.node)))
+        .collect();
+    errs.push(
+        CheckError::new(
+            Code::WeekendPeriods,
+            format!("periods on {}", names.join(" and ")),
+            first.span.join(last.span),
+            if names.len() == 1 {
+                "a weekend day"
+            } else {
+                "weekend days"
+            },
+        )
+        .help(format!(
+            "school days are Monday to Friday: leave {} out of `periods`",
+            names.join(" and ")
+        )),
+    );
 }
 
 /// "`school_year` is given twice".
@@ -180,6 +232,7 @@ fn periods(
         );
         return;
     }
+    check_weekend(weekdays, errs);
     for wd in weekdays {
         let i = wd.node.num_days_from_monday() as usize;
         if let Some(prev) = parts.periods_span[i] {

@@ -87,6 +87,10 @@ pub enum Code {
     InvalidSchoolYear,
     /// A calendar without `school_year`, `lesson_hour` or `periods`.
     MissingCalendarEntry,
+    /// Lesson periods on a Saturday or Sunday.
+    WeekendPeriods,
+    /// A calendar without a single school day.
+    NoSchoolDays,
     /// A policy without a calendar.
     NoCalendar,
     /// A policy with more than one calendar.
@@ -168,6 +172,8 @@ impl Code {
             SchoolYearMismatch => "school-year-mismatch",
             InvalidSchoolYear => "invalid-school-year",
             MissingCalendarEntry => "missing-calendar-entry",
+            WeekendPeriods => "weekend-periods",
+            NoSchoolDays => "no-school-days",
             NoCalendar => "no-calendar",
             TwoCalendars => "two-calendars",
             UnreadableCalendar => "unreadable-calendar",
