@@ -5,8 +5,8 @@ use serde::Serialize;
 
 /// A half-open byte range `[start, end)` into one source file.
 ///
-/// Spans are ignored by equality on AST nodes (see [`Spanned`]) so that two
-/// parses of the same text that differ only in layout compare equal.
+/// Spans compare by position. [`Spanned`] values ignore their span in
+/// equality; the bare `span` fields of AST nodes do not.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct Span {
     /// First byte (inclusive).

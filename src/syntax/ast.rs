@@ -2,8 +2,10 @@
 //! parse tree by `syntax::lower`. Names are not resolved here (that is
 //! `check`'s job); every node a user can point at carries a [`Span`].
 //!
-//! Equality ignores spans (see [`Spanned`]), so `fmt(x)` and `x` lower to
-//! equal trees when only layout differs.
+//! Equality: a [`Spanned`] value compares its value only, but the bare
+//! `span: Span` fields of nodes do compare, so two parses of differently laid
+//! out text are not `==`. To compare meaning, compare the checked models or
+//! the span-stripped `Debug` text (as `tests/fmt.rs` does).
 
 use crate::span::{Span, Spanned};
 use chrono::{NaiveDate, NaiveTime, Weekday};
