@@ -114,6 +114,17 @@ pub struct GroupDef {
     pub conditions: Vec<AttrCondDef>,
 }
 
+impl GroupDef {
+    /// True when `entry`, one value of a roster's `groups` column, names
+    /// this group: its ID or its name, ignoring surrounding spaces and
+    /// ASCII case. This is how roster membership is decided (`eval`), so
+    /// readers warning about unknown groups must use it too.
+    pub fn is_named(&self, entry: &str) -> bool {
+        let x = entry.trim();
+        x.eq_ignore_ascii_case(&self.id) || x.eq_ignore_ascii_case(&self.name)
+    }
+}
+
 /// `age < 18`, `grade = "4"`, `location in "A", "B"`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttrCondDef {

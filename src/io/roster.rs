@@ -268,7 +268,8 @@ impl RosterReader<'_> {
     }
 
     /// One warning per group name that is neither a group ID nor a group
-    /// name of the policy.
+    /// name of the policy, compared as membership compares them
+    /// ([`crate::model::GroupDef::is_named`]: trimmed, ignoring ASCII case).
     fn unknown_groups(&self, used: &BTreeMap<String, (u64, u64)>) -> Vec<DataError> {
         let mut used: Vec<(&String, &(u64, u64))> = used.iter().collect();
         used.sort_by(|a, b| (a.1, a.0).cmp(&(b.1, b.0)));
@@ -279,7 +280,7 @@ impl RosterReader<'_> {
             .flat_map(|g| [g.id.as_str(), g.name.as_str()])
             .collect();
         used.into_iter()
-            .filter(|(g, _)| !known.contains(g.as_str()))
+            .filter(|(g, _)| !self.policy.groups.iter().any(|d| d.is_named(g)))
             .map(|(g, &(line, column))| {
                 let help = match did_you_mean(g, known.iter().copied()) {
                     Some(s) => format!("did you mean `{s}`?"),
@@ -323,6 +324,26 @@ mod tests {
         assert_eq!(
             warnings[0].to_string(),
             "r.csv:2:29: group `extra` is not a group of the policy"
+        );
+    }
+
+    #[test]
+    fn group_names_match_as_membership_does() {
+        // Membership (`eval`) trims and ignores ASCII case, by ID or name;
+        // so does the unknown-group warning.
+        let text = "student,groups\n\
+                    S1,Veel Verzuim 21/22\n\
+                    S2, PREVIOUS_YEAR_HIGH ;veel verzuim 21/22\n\
+                    S3,Previous_Year_Highh\n";
+        let (roster, warnings) = parse_roster(&policy(), "r.csv", text).unwrap();
+        assert_eq!(
+            roster.students["S2"].groups,
+            ["PREVIOUS_YEAR_HIGH", "veel verzuim 21/22"]
+        );
+        let warnings: Vec<String> = warnings.iter().map(|w| w.to_string()).collect();
+        assert_eq!(
+            warnings,
+            ["r.csv:4:4: group `Previous_Year_Highh` is not a group of the policy"]
         );
     }
 
