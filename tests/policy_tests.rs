@@ -327,6 +327,21 @@ fn cli_filter_coverage_and_min_coverage() {
 }
 
 #[test]
+fn cli_default_is_the_current_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("a")).unwrap();
+    let policy = root().join("tests/fixtures/testing/school.verzuim");
+    let test = format!(
+        "tests {:?}\ntest \"t\" {{\n  events {{\n    S1 2022-09-05 p1 late 5 min\n  }}\n  expect 0 actions\n}}\n",
+        policy.display().to_string()
+    );
+    std::fs::write(dir.path().join("a/x.test.verzuim"), test).unwrap();
+    let o = verzuim_in(dir.path(), &["test"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(stdout(&o), "ok   a/x.test.verzuim: t\n1 passed, 0 failed\n");
+}
+
+#[test]
 fn cli_a_policy_runs_its_tests() {
     let o = verzuim(&["test", "tests/fixtures/testing/school.verzuim"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));

@@ -41,6 +41,14 @@ fn expand(p: &Path) -> Result<Vec<PathBuf>, BadPath> {
     if meta.is_dir() {
         let mut files = Vec::new();
         walk(p, &mut files).map_err(|e| bad(e.to_string()))?;
+        // `verzuim test` in a directory names files `a/b.test.verzuim`,
+        // not `./a/b.test.verzuim`.
+        if p == Path::new(".") {
+            files = files
+                .into_iter()
+                .map(|f| f.strip_prefix(".").map(Path::to_path_buf).unwrap_or(f))
+                .collect();
+        }
         files.sort();
         return Ok(files);
     }
