@@ -82,6 +82,8 @@ type Lower<T> = fn(
 
 /// Parses the whole file as `kind`; on failure recovers chunk by chunk.
 fn parse_as<T>(src: &str, kind: Kind, lower: Lower<T>) -> Result<T, Vec<SyntaxError>> {
+    let blanked = without_bom(src);
+    let src = blanked.as_deref().unwrap_or(src);
     let scan = lexer::scan(src);
     if scan.errors.is_empty() {
         match VerzuimParser::parse(kind.rule(), src) {
@@ -98,6 +100,15 @@ fn parse_as<T>(src: &str, kind: Kind, lower: Lower<T>) -> Result<T, Vec<SyntaxEr
         }
     }
     Err(recover(src, &scan, kind, lower, None))
+}
+
+/// `src` with a leading UTF-8 byte-order mark (which some Windows editors
+/// write) replaced by three spaces, so that every byte offset, and so every
+/// span, stays that of the file as read; `None` when there is no mark.
+fn without_bom(src: &str) -> Option<String> {
+    let rest = src.strip_prefix('\u{feff}')?;
+    // INVARIANT: the mark is three bytes in UTF-8, as are the three spaces.
+    Some(format!("   {rest}"))
 }
 
 /// Parses each top-level chunk on its own and collects the first error of

@@ -475,3 +475,16 @@ fn ordinals_need_their_english_suffix() {
     };
     assert_eq!(help, "write `3rd`");
 }
+
+#[test]
+fn a_byte_order_mark_is_skipped_and_spans_stay_right() {
+    let src = "\u{feff}role vc \"V\"\n";
+    let Item::Role(r) = items(src).remove(0) else {
+        panic!()
+    };
+    assert_eq!(&src[r.id.span.start..r.id.span.end], "vc");
+    assert_eq!(&src[r.span.start..r.span.end], "role vc \"V\"");
+    let errs = parse("\u{feff}rol vc \"V\"\n").unwrap_err();
+    assert_eq!(errs[0].span(), Span::new(3, 6), "{errs:?}");
+    assert!(crate::syntax::parse_tests("\u{feff}tests \"p.verzuim\"\n").is_ok());
+}
