@@ -28,10 +28,9 @@ impl Progress {
             return Progress { bar: None };
         }
         let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-        let style = ProgressStyle::with_template(
-            "{msg:12} [{bar:40}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)",
-        )
-        .map(|s| s.progress_chars("=> "));
+        let style =
+            ProgressStyle::with_template("{msg:8} [{bar:30}] {bytes}/{total_bytes} ({eta} left)")
+                .map(|s| s.progress_chars("=> "));
         if let Ok(style) = style {
             bar.set_style(style);
         }
