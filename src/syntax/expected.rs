@@ -20,6 +20,9 @@ struct Found {
     prev_end: usize,
     /// True when the token is on a later line than the previous token.
     new_line: bool,
+    /// True when a `{` before the token is still open (so a `}` there
+    /// closes a block, even if the grammar wants something else first).
+    inside_block: bool,
 }
 
 /// Where and what pest expected.
@@ -111,6 +114,7 @@ fn found_at(cx: &Context<'_>, pos: usize) -> Found {
         span,
         prev_end,
         new_line: between.contains('\n') || pos >= cx.chunk.end,
+        inside_block: cx.scan.unclosed_brace(&cx.chunk, pos).is_some(),
     }
 }
 
@@ -370,7 +374,7 @@ fn help_for(rules: &[Rule], found: &Found) -> String {
         if found.new_line && rules.contains(&Rule::lbrace) {
             return "did you forget the `{` at the end of the line above?".to_string();
         }
-        if tok == "}" && !rules.contains(&Rule::rbrace) {
+        if tok == "}" && !rules.contains(&Rule::rbrace) && !found.inside_block {
             return "this `}` closes no block: remove it".to_string();
         }
     }

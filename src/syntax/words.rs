@@ -188,7 +188,7 @@ fn lexeme(r: Rule) -> Option<Words> {
         ),
         Rule::student | Rule::student_word => words!(
             "a student ID",
-            "an event line starts with the student, like `S1 2022-09-05 p1 late 10 min`"
+            "a student ID is a word like `S1` or `123456`, or a text in quotes; an event line starts with it: `S1 2022-09-05 p1 late 10 min`"
         ),
         Rule::period | Rule::period_range => words!(
             "a lesson period like `p1`",
@@ -567,6 +567,10 @@ fn keyword(r: Rule) -> Words {
         Rule::kw_due => kw!("due"),
         Rule::kw_kind => kw!("kind"),
         Rule::kw_min => kw!("min", "minutes are written like `10 min`"),
+        Rule::kw_expect_step => kw!(
+            "step",
+            "an expectation reads `expect S1 2022-09-19 step L3` or `expect no step L6`"
+        ),
         Rule::kw_x => kw!(
             "x",
             "make-up time reads `make_up 2 x \"…\"`: twice the registration's lesson hours"
