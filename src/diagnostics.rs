@@ -6,9 +6,11 @@
 //! terminal or the environment.
 
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, JSONReportHandler, NamedSource,
-    NarratableReportHandler, Report,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, JSONReportHandler, LabeledSpan,
+    MietteError, MietteSpanContents, NamedSource, NarratableReportHandler, Report, Severity,
+    SourceCode, SourceSpan, SpanContents,
 };
+use std::fmt;
 
 /// How diagnostics are printed (`--error-format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum)]
@@ -54,7 +56,9 @@ pub fn render(report: &Report, format: ErrorFormat, width: usize, color: bool) -
             }
             handler.render_report(&mut out, diag)
         }
-        ErrorFormat::Plain => NarratableReportHandler::new().render_report(&mut out, diag),
+        ErrorFormat::Plain => {
+            NarratableReportHandler::new().render_report(&mut out, &PlainView::new(diag))
+        }
         ErrorFormat::Json => {
             let mut raw = String::new();
             let r = JSONReportHandler::new().render_report(&mut raw, diag);
@@ -71,6 +75,115 @@ pub fn render(report: &Report, format: ErrorFormat, width: usize, color: bool) -
         out.push('\n');
     }
     out
+}
+
+/// A diagnostic as the plain (narratable) handler is given it: the same
+/// diagnostic, with its source wrapped in [`ExcerptSource`].
+struct PlainView<'a> {
+    inner: &'a dyn Diagnostic,
+    source: Option<ExcerptSource<'a>>,
+}
+
+impl<'a> PlainView<'a> {
+    fn new(inner: &'a dyn Diagnostic) -> Self {
+        PlainView {
+            inner,
+            source: inner.source_code().map(ExcerptSource::new),
+        }
+    }
+}
+
+impl fmt::Debug for PlainView<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.inner, f)
+    }
+}
+
+impl fmt::Display for PlainView<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.inner, f)
+    }
+}
+
+impl std::error::Error for PlainView<'_> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.inner.source()
+    }
+}
+
+impl Diagnostic for PlainView<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.inner.code()
+    }
+    fn severity(&self) -> Option<Severity> {
+        self.inner.severity()
+    }
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.inner.help()
+    }
+    fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.inner.url()
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.inner.labels()
+    }
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn Diagnostic> + 'b>> {
+        self.inner.related()
+    }
+    fn diagnostic_source(&self) -> Option<&dyn Diagnostic> {
+        self.inner.diagnostic_source()
+    }
+}
+
+/// A source whose excerpts never end in a line break unless they end the
+/// file. miette's narratable handler takes an excerpt that ends in a line
+/// break for the end of the file, and then prints every label further down
+/// a second time on the excerpt's last line, at a bogus place ("label at
+/// line 5, columns 39 to 38"); without the break it places each label once.
+struct ExcerptSource<'a> {
+    inner: &'a dyn SourceCode,
+    /// The length of the whole source, in bytes.
+    len: usize,
+}
+
+impl<'a> ExcerptSource<'a> {
+    fn new(inner: &'a dyn SourceCode) -> Self {
+        let len = inner
+            .read_span(&SourceSpan::from((0, 0)), 0, usize::MAX)
+            .map_or(0, |c| c.data().len());
+        ExcerptSource { inner, len }
+    }
+}
+
+impl SourceCode for ExcerptSource<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let contents = self.inner.read_span(span, before, after)?;
+        let data = contents.data();
+        let at = contents.span();
+        let trimmed = data
+            .strip_suffix(b"\n")
+            .map(|d| d.strip_suffix(b"\r").unwrap_or(d))
+            .filter(|_| at.offset() + at.len() < self.len);
+        let Some(data) = trimmed else {
+            return Ok(contents);
+        };
+        let span = SourceSpan::new(at.offset().into(), data.len());
+        let (line, column, lines) = (contents.line(), contents.column(), contents.line_count());
+        Ok(Box::new(match contents.name() {
+            Some(name) => {
+                MietteSpanContents::new_named(name.to_string(), data, span, line, column, lines)
+            }
+            None => MietteSpanContents::new(data, span, line, column, lines),
+        }))
+    }
 }
 
 /// Adds `"type":"diagnostic"` and `"schema":1` to miette's JSON object and

@@ -389,3 +389,31 @@ fn features_beyond_mlg_build_the_expected_model() {
         matches!(c, CondDef::NoWithin { after_filter, .. } if after_filter.period == Some((1, 4)))
     );
 }
+
+/// The plain format names each label once, on its own line, with columns
+/// that run forwards (miette's narratable handler used to repeat a distant
+/// label at the end of an earlier snippet, as "columns 39 to 38").
+#[test]
+fn plain_format_places_distant_labels_once() {
+    let path = Path::new("tests/fixtures/check/two-calendars-apart.verzuim");
+    let src = std::fs::read_to_string(path).unwrap();
+    let Err(LoadError::Invalid(reports)) = check::check_source(path, &src) else {
+        panic!("expected errors")
+    };
+    let plain: String = reports
+        .iter()
+        .map(|r| diagnostics::render(r, ErrorFormat::Plain, 100, false))
+        .collect();
+    for label in ["first calendar", "second calendar"] {
+        let labelled = plain.lines().filter(|l| l.ends_with(&format!(": {label}")));
+        assert_eq!(labelled.count(), 1, "{label}:\n{plain}");
+    }
+    for line in plain.lines().filter(|l| l.contains("columns")) {
+        let cols: Vec<usize> = line
+            .split(['s', ',', ':', ' '])
+            .filter_map(|w| w.parse().ok())
+            .collect();
+        assert!(cols.len() == 3 && cols[1] <= cols[2], "{line}");
+    }
+    insta::assert_snapshot!(plain);
+}
