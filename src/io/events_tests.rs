@@ -142,3 +142,43 @@ fn kind_and_code_must_agree() {
         vec!["data.csv:2:17: kind `truancy` does not match code `Z`, which means `sick`"]
     );
 }
+
+fn file(name: &str, text: &str) -> EventsFile {
+    EventsFile {
+        name: name.into(),
+        text: text.into(),
+        format: EventsFormat::detect(name, text),
+    }
+}
+
+#[test]
+fn an_ignored_row_with_the_same_id_replaces_a_registration() {
+    let files = [
+        file(
+            "a.csv",
+            "id,student,date,period,code\nr1,S1,2022-09-05,1,S\nr2,S1,2022-09-05,2,S\n",
+        ),
+        file(
+            "b.jsonl",
+            "{\"id\":\"r1\",\"student\":\"S1\",\"date\":\"2022-09-05\",\"period\":1,\"code\":\"HV\"}\n{\"id\":\"r2\",\"student\":\"S1\",\"date\":\"2022-09-05\",\"period\":2,\"code\":\"S\"}\n",
+        ),
+    ];
+    let read = parse_event_files(&policy(), &files, ReadOptions::default()).unwrap();
+    assert_eq!((read.replaced, read.duplicates_merged), (1, 1));
+    assert_eq!(read.registrations.ignored, 1);
+    let rows = &read.registrations.rows;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        (rows[0].period, rows[0].origin.file, rows[0].origin.line),
+        (Some(2), 1, 2)
+    );
+}
+
+#[test]
+fn one_file_merges_identical_rows_only() {
+    let text = "student,date,period,kind,minutes\nS1,2022-09-05,1,late,5\nS1,2022-09-05,1,late,5\nS1,2022-09-05,1,late,9\n";
+    let read =
+        parse_event_files(&policy(), &[file("a.csv", text)], ReadOptions::default()).unwrap();
+    assert_eq!((read.replaced, read.duplicates_merged), (0, 1));
+    assert_eq!(read.registrations.rows.len(), 2);
+}
