@@ -448,26 +448,16 @@ impl<'a> Checker<'_> {
             // The `counts` measure is invalid and already reported.
             return None;
         }
-        let missing_measure = ctx.ladder.is_some() && ctx.rule.is_none();
-        let (msg, help) = if missing_measure {
-            (
-                format!("{what} needs a ladder that `counts` something"),
-                "add `counts KIND` (or e.g. `counts lesson_hours(KIND)`) to the ladder",
-            )
-        } else {
-            (
-                format!("{what} needs a ladder's `counts`, and a rule has none"),
-                "write the rule's trigger as a condition, e.g. `when count(late) >= 3`",
-            )
-        };
+        // INVARIANT: only ladder steps get here; the grammar gives rules and
+        // laws no threshold triggers (only `when` and `on`).
         self.errs.push(
             CheckError::new(
                 Code::ThresholdWithoutCounts,
-                msg,
+                format!("{what} needs a ladder that `counts` something"),
                 span,
                 "nothing is counted",
             )
-            .help(help),
+            .help("add `counts KIND` (or e.g. `counts lesson_hours(KIND)`) to the ladder"),
         );
         None
     }

@@ -488,3 +488,20 @@ fn a_byte_order_mark_is_skipped_and_spans_stay_right() {
     assert_eq!(errs[0].span(), Span::new(3, 6), "{errs:?}");
     assert!(crate::syntax::parse_tests("\u{feff}tests \"p.verzuim\"\n").is_ok());
 }
+
+#[test]
+fn rules_have_no_threshold_triggers() {
+    // The checker relies on this: only ladder steps count thresholds.
+    for trigger in [
+        "at 3",
+        "every registration",
+        "every from 3",
+        "every 2nd from 3",
+        "each 3 .. 5",
+    ] {
+        let src = format!("rule R {trigger} {{\n  vc: \"x\"\n}}\n");
+        assert!(parse(&src).is_err(), "{src}");
+        let src = format!("law W source \"s\" {trigger} {{\n  vc: \"x\"\n}}\n");
+        assert!(parse(&src).is_err(), "{src}");
+    }
+}
