@@ -9,7 +9,7 @@ use super::student::{StepState, StudentCtx};
 use super::{ActionRecord, Registration, Registrations, Roster, RunOptions, RunResult, RunSummary};
 use crate::calendar::DayIdx;
 use crate::model::{CondDef, DeadlineDef, Policy, StepDef, Thresholds, TriggerDef};
-use crate::syntax::ast::{DayUnit, Junction, Number};
+use crate::syntax::ast::{CmpOp, DayUnit, Junction, Number};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -144,7 +144,7 @@ impl StudentCtx<'_> {
             .map(|r| self.day_of(r.date))
             .unwrap_or(first);
         let end = match as_of {
-            Some(a) if self.plan.needs_daily => cal
+            Some(a) if self.daily() => cal
                 .school_days()
                 .partition_point(|d| *d <= a)
                 .saturating_sub(1) as DayIdx,
@@ -153,9 +153,9 @@ impl StudentCtx<'_> {
         .max(last_reg);
         let mut next = 0usize;
         for d in first..=end {
-            if self.plan.needs_daily
+            if self.daily()
                 && d > first
-                && (self.plan.any_time_driven || self.state.iter().any(|s| s.pending))
+                && (self.reference || (0..self.state.len()).any(|s| self.observed_daily(s)))
             {
                 self.evaluate(d, None);
             }
@@ -174,7 +174,7 @@ impl StudentCtx<'_> {
     fn evaluate(&mut self, d: DayIdx, reg: Option<usize>) {
         for s in 0..self.policy.steps.len() {
             let step = &self.policy.steps[s];
-            if reg.is_none() && !(self.plan.steps[s].time_driven || self.state[s].pending) {
+            if reg.is_none() && !(self.reference || self.observed_daily(s)) {
                 continue;
             }
             let Some((instance, start)) = self.scope_instance(s, d) else {
@@ -213,6 +213,28 @@ impl StudentCtx<'_> {
         }
     }
 
+    /// True when some step may need observing at the start of school days
+    /// (always in reference mode, which observes every step every day).
+    fn daily(&self) -> bool {
+        self.reference || self.plan.needs_daily
+    }
+
+    /// True when step `s` must be observed at the start of a school day: a
+    /// time-driven condition, a deferred firing, or a condition over windows
+    /// or streaks that can change as days pass — a `repeat` step whose
+    /// condition holds (it may stop holding, so that a later registration
+    /// makes it rise again), or a condition that can become true by time
+    /// alone (`not`, `<`, `<=`, `=`). Other conditions cannot change value
+    /// without a registration, so observing them would change nothing.
+    fn observed_daily(&self, s: usize) -> bool {
+        let plan = &self.plan.steps[s];
+        let st = &self.state[s];
+        plan.time_driven
+            || st.pending
+            || (plan.time_sensitive
+                && (!plan.monotone || (self.policy.steps[s].repeat && st.last_true)))
+    }
+
     /// True unless step `s`'s result at this point is known to equal its
     /// previous one: no new fact of a kind it reads, no new day for a
     /// time-sensitive step, no new firing for a step reading `fired(…)`, or
@@ -227,7 +249,7 @@ impl StudentCtx<'_> {
             return false;
         }
         if reg.is_none() {
-            return plan.time_driven;
+            return self.observed_daily(s);
         }
         self.new_facts
             .iter()
@@ -402,8 +424,19 @@ impl StudentCtx<'_> {
             if ok {
                 let n = Number { hundredths: t };
                 let prev_fire = self.state[s].last_count;
+                // A windowed count can reach the same number again later:
+                // the date keeps those firings apart.
+                let identity = if self.policy.measures[*measure].window.is_some() {
+                    format!(
+                        "{key}/#{}/{}",
+                        number_label(n),
+                        self.policy.calendar.date(d)
+                    )
+                } else {
+                    format!("{key}/#{}", number_label(n))
+                };
                 out.push(Firing {
-                    identity: format!("{key}/#{}", number_label(n)),
+                    identity,
                     evidence: self.threshold_evidence(*measure, start, d, prev_fire, n),
                 });
                 self.state[s].last_count = Some(n);
@@ -575,6 +608,11 @@ impl StudentCtx<'_> {
     fn add_registration(&mut self, r: usize, d: DayIdx) {
         self.new_facts.clear();
         let reg = self.regs[r];
+        // A registration of an exempt kind is not counted at all, not even
+        // as the kinds it is reclassified to.
+        if self.kind_exempt(reg.kind, reg.date) {
+            return;
+        }
         for kind in self.counted_kinds(reg) {
             if self.kind_exempt(kind, reg.date) {
                 continue;
@@ -607,6 +645,9 @@ pub(super) fn number_label(n: Number) -> String {
 
 /// What the interpreter precomputes about each step, once per run.
 pub(super) struct StepPlan {
+    /// The step's name in action IDs: its ID, or `LADDER.ID` for a variant's
+    /// copy of a step whose ID an earlier ladder already uses.
+    pub name: String,
     /// Kinds (and signals) its trigger and condition read, by KindId.
     kinds: Vec<bool>,
     /// Reads a window, a streak, a share or a deadline: its value can change
@@ -618,6 +659,9 @@ pub(super) struct StepPlan {
     pub time_driven: bool,
     /// Fires at most once per scope instance (no `repeat`, `at N` or `when`).
     pub once: bool,
+    /// Its condition can only become true through a new registration, never
+    /// as time passes (`>`/`>=` against constants, `fired`, `and`, `or`).
+    pub monotone: bool,
 }
 
 impl StepPlan {
@@ -633,31 +677,38 @@ pub(super) struct Plan {
     pub steps: Vec<StepPlan>,
     /// Some step needs day-by-day evaluation (time-driven or throttled).
     pub needs_daily: bool,
-    /// Some step is time-driven.
-    pub any_time_driven: bool,
 }
 
 impl Plan {
     /// Precompute the plan of `policy`.
     pub fn new(policy: &Policy) -> Plan {
-        let steps: Vec<StepPlan> = policy.steps.iter().map(|s| step_plan(policy, s)).collect();
-        let any_time_driven = steps.iter().any(|p| p.time_driven);
-        let needs_daily = any_time_driven || policy.steps.iter().any(|s| s.throttle.is_some());
-        Plan {
-            steps,
-            needs_daily,
-            any_time_driven,
+        let mut steps: Vec<StepPlan> = policy.steps.iter().map(|s| step_plan(policy, s)).collect();
+        for (i, step) in policy.steps.iter().enumerate() {
+            if policy.steps[..i].iter().any(|o| o.id == step.id)
+                && let Some(l) = step.ladder
+            {
+                steps[i].name = format!("{}.{}", policy.ladders[l].id, step.id);
+            }
         }
+        let needs_daily = steps.iter().any(|p| p.time_driven)
+            || policy.steps.iter().any(|s| s.throttle.is_some())
+            || steps
+                .iter()
+                .zip(&policy.steps)
+                .any(|(p, s)| p.time_sensitive && (s.repeat || !p.monotone));
+        Plan { steps, needs_daily }
     }
 }
 
 fn step_plan(policy: &Policy, step: &StepDef) -> StepPlan {
     let mut plan = StepPlan {
+        name: step.id.clone(),
         kinds: vec![false; policy.kinds.len()],
         time_sensitive: false,
         uses_fired: false,
         time_driven: false,
         once: !step.repeat,
+        monotone: true,
     };
     match &step.trigger {
         TriggerDef::PerRegistration { kind, .. } => {
@@ -704,9 +755,16 @@ impl StepPlan {
     fn mark_cond(&mut self, policy: &Policy, c: &CondDef) {
         match c {
             CondDef::And(v) | CondDef::Or(v) => v.iter().for_each(|c| self.mark_cond(policy, c)),
-            CondDef::Not(c) => self.mark_cond(policy, c),
+            CondDef::Not(c) => {
+                self.monotone = false;
+                self.mark_cond(policy, c);
+            }
             CondDef::Fired(_) => self.uses_fired = true,
-            CondDef::Compare { left, right, .. } => {
+            CondDef::Compare { left, right, op } => {
+                let rising = matches!(op, CmpOp::Gt | CmpOp::Ge);
+                if !rising || matches!(right, crate::model::OperandDef::Measure(_)) {
+                    self.monotone = false;
+                }
                 self.mark_measure(policy, *left);
                 if let crate::model::OperandDef::Measure(m) = right {
                     self.mark_measure(policy, *m);

@@ -140,12 +140,23 @@ impl<'a> StudentCtx<'a> {
     }
 
     /// `date/pN/kind` (or `date/kind` for a signal): a registration's key.
+    /// Two registrations with the same key (different codes or minutes for
+    /// one lesson) are told apart by a suffix `.2`, `.3`, … in input order.
     pub fn registration_key(&self, r: usize) -> String {
         let reg = self.regs[r];
         let kind = &self.policy.kinds[reg.kind].id;
+        let same =
+            |o: &&&Registration| (o.date, o.period, o.kind) == (reg.date, reg.period, reg.kind);
+        // INVARIANT: registrations are sorted, so equal keys are adjacent.
+        let earlier = self.regs[..r].iter().rev().take_while(same).count();
+        let n = if earlier > 0 {
+            format!(".{}", earlier + 1)
+        } else {
+            String::new()
+        };
         match reg.period {
-            Some(p) => format!("{}/p{p}/{kind}", reg.date),
-            None => format!("{}/{kind}", reg.date),
+            Some(p) => format!("{}/p{p}/{kind}{n}", reg.date),
+            None => format!("{}/{kind}{n}", reg.date),
         }
     }
 
@@ -194,14 +205,29 @@ impl<'a> StudentCtx<'a> {
                 }
             }
             let Some(open) = e.from_signal else { continue };
+            // Openings and closings by date, an opening before a closing on
+            // the same day (so a one-day exemption covers that day), whatever
+            // the signals' declaration order.
+            let mut marks: Vec<(NaiveDate, bool)> = self
+                .regs
+                .iter()
+                .filter_map(|r| {
+                    if r.kind == open {
+                        Some((r.date, false))
+                    } else if Some(r.kind) == e.until_signal {
+                        Some((r.date, true))
+                    } else {
+                        None
+                    }
+                })
+                .collect();
+            marks.sort();
             let mut start: Option<NaiveDate> = None;
-            for r in &self.regs {
-                if r.kind == open && start.is_none() {
-                    start = Some(r.date);
-                } else if Some(r.kind) == e.until_signal
-                    && let Some(s) = start.take()
-                {
-                    out.push((i, s, r.date));
+            for (date, closes) in marks {
+                if !closes {
+                    start = start.or(Some(date));
+                } else if let Some(s) = start.take() {
+                    out.push((i, s, date));
                 }
             }
             if let Some(s) = start {
@@ -243,10 +269,7 @@ impl<'a> StudentCtx<'a> {
     fn in_group(&self, g: &GroupDef, date: NaiveDate) -> bool {
         let Some(info) = self.info else { return false };
         if g.conditions.is_empty() {
-            return info.groups.iter().any(|x| {
-                let x = x.trim();
-                x.eq_ignore_ascii_case(&g.id) || x.eq_ignore_ascii_case(&g.name)
-            });
+            return info.groups.iter().any(|x| g.is_named(x));
         }
         g.conditions.iter().all(|c| attr_holds(info, c, date))
     }
@@ -321,7 +344,10 @@ impl<'a> StudentCtx<'a> {
             .iter()
             .map(|&i| self.evidence_of_reg(self.facts[i].reg as usize))
             .collect();
-        let base = format!("{}/{}/{}", step.id, self.student, firing.identity);
+        let base = format!(
+            "{}/{}/{}",
+            self.plan.steps[s].name, self.student, firing.identity
+        );
         let mut dues: Vec<Option<NaiveDate>> = Vec::with_capacity(step.actions.len());
         for (i, a) in step.actions.iter().enumerate() {
             let earlier = a.after.and_then(|j| dues.get(j).copied().flatten());
