@@ -1,7 +1,8 @@
 //! Invariants of the interpreter over generated school years:
 //! - the incremental evaluation equals the reference (scanning) semantics;
 //! - the result does not depend on the order of the input rows;
-//! - a once-per-scope step fires at most once per student and scope instance.
+//! - a once-per-scope step fires at most once per student and scope instance;
+//! - every action has its own ID.
 
 use proptest::prelude::*;
 use std::collections::BTreeMap;
@@ -80,6 +81,17 @@ proptest! {
         let a = run(&policy, &regs, None, &RunOptions::default());
         let b = run(&policy, &shuffled, None, &RunOptions::default());
         prop_assert_eq!(lines(&a), lines(&b));
+    }
+
+    #[test]
+    fn action_ids_are_unique(seed in 0u64..1000) {
+        let policy = mlg();
+        let regs = generated(&policy, 60, seed);
+        let result = run(&policy, &regs, None, &RunOptions::default());
+        let mut seen = std::collections::BTreeSet::new();
+        for a in &result.actions {
+            prop_assert!(seen.insert(a.id.clone()), "duplicate id {}", a.id);
+        }
     }
 
     #[test]
