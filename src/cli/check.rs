@@ -1,10 +1,11 @@
 //! `verzuim check FILE...`: load and check policy and calendar files; one
 //! summary line per good file on stdout, every diagnostic on stderr.
 
-use super::{CliError, Outcome, Reporter};
+use super::{CliError, Outcome, Reporter, out};
 use crate::check::{self, LoadError, Loaded};
 use crate::model::Policy;
 use crate::{syntax, testing};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Arguments of `verzuim check`.
@@ -41,12 +42,17 @@ fn check_file(path: &Path, reporter: &Reporter) -> Outcome {
     match check::load(path) {
         Ok(Loaded::Policy { policy, warnings }) => {
             reporter.report_all(&warnings);
-            println!("{}", policy_line(path, &policy, warnings.len()));
+            let _ = writeln!(
+                out::stdout(),
+                "{}",
+                policy_line(path, &policy, warnings.len())
+            );
             Outcome::Success
         }
         Ok(Loaded::Calendar { calendar, warnings }) => {
             reporter.report_all(&warnings);
-            println!(
+            let _ = writeln!(
+                out::stdout(),
                 "{}: ok — calendar \"{}\": {} school days in {} school weeks{}",
                 path.display(),
                 calendar.name,
@@ -86,7 +92,8 @@ fn check_test_file(path: &Path, reporter: &Reporter) -> Outcome {
     }
     if outcome == Outcome::Success {
         let n = suite.tests.len();
-        println!(
+        let _ = writeln!(
+            out::stdout(),
             "{}: ok — {n} test{} for {}",
             path.display(),
             if n == 1 { "" } else { "s" },

@@ -2,8 +2,9 @@
 //! files in the canonical layout (see `docs/fmt.md`), or with `--check`
 //! print a unified diff for each file that is not formatted.
 
-use super::{CliError, Outcome, Reporter};
+use super::{CliError, Outcome, Reporter, out};
 use crate::diagnostics::attach;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Arguments of `verzuim fmt`.
@@ -70,12 +71,12 @@ fn fmt_file(path: &Path, check: bool, reporter: &Reporter) -> Outcome {
         return Outcome::Success;
     }
     if check {
-        print!("{}", diff(&name, &src, &formatted));
+        let _ = write!(out::stdout(), "{}", diff(&name, &src, &formatted));
         return Outcome::Failure;
     }
     match std::fs::write(path, &formatted) {
         Ok(()) => {
-            println!("{name}");
+            let _ = writeln!(out::stdout(), "{name}");
             Outcome::Success
         }
         Err(e) => {

@@ -3,7 +3,7 @@
 //! [`crate::generate`] and `docs/generator.md`.
 
 use super::check::load_error;
-use super::{CliError, Outcome, Reporter};
+use super::{CliError, Outcome, Reporter, out};
 use crate::calendar::Calendar;
 use crate::check::{self, Loaded};
 use crate::generate::{GenKinds, GenOptions, write_events, write_roster};
@@ -80,7 +80,8 @@ pub fn generate(args: &GenerateArgs, reporter: &Reporter) -> Outcome {
         }
     }
     if let Some(path) = &args.output {
-        println!(
+        let _ = writeln!(
+            out::stdout(),
             "{}: {rows} rows for {} students",
             path.display(),
             args.students
@@ -136,7 +137,7 @@ fn write_to<T>(
     };
     let sink: Box<dyn Write> = match path {
         Some(p) => Box::new(std::fs::File::create(p).map_err(werr)?),
-        None => Box::new(std::io::stdout().lock()),
+        None => Box::new(out::stdout()),
     };
     let mut w = BufWriter::new(sink);
     let value = f(&mut w).map_err(werr)?;

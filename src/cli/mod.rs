@@ -7,11 +7,13 @@
 //! | 1 | a policy, data, test, law or format failure |
 //! | 2 | a usage or I/O error |
 //!
-//! One file per command: [`check`], [`run`], [`generate`], [`test`], [`fmt`].
+//! One file per command: [`check`], [`run`], [`generate`], [`test`], [`fmt`];
+//! all of them write stdout through [`out::stdout`].
 
 pub mod check;
 pub mod fmt;
 pub mod generate;
+pub mod out;
 pub mod progress;
 pub mod run;
 pub mod test;
@@ -176,7 +178,7 @@ pub fn main() -> ExitCode {
         Command::Test(args) => test::test(&args, &reporter),
         Command::Fmt(args) => fmt::fmt(&args, &reporter),
     };
-    outcome.into()
+    outcome.max(out::finish(&reporter)).into()
 }
 
 /// Help and version go to stdout (exit 0); usage errors are diagnostics

@@ -216,8 +216,7 @@ struct Output<'a> {
 impl Output<'_> {
     /// Write `result` to stdout in `format`.
     fn write(&self, format: OutputFormat, result: &RunResult, reporter: &Reporter) -> Outcome {
-        let stdout = std::io::stdout();
-        let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+        let mut out = BufWriter::with_capacity(1 << 16, super::out::stdout());
         let described = self.filter.describe();
         let written = match format {
             OutputFormat::Json => write_json(&mut out, result),
@@ -229,7 +228,6 @@ impl Output<'_> {
         };
         match written.and_then(|()| out.flush()) {
             Ok(()) => Outcome::Success,
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Outcome::Success,
             Err(e) => {
                 reporter.error(CliError::Write {
                     path: "<stdout>".into(),

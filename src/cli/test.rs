@@ -81,7 +81,7 @@ pub fn test(args: &TestArgs, reporter: &Reporter) -> Outcome {
             return Outcome::Usage;
         }
     };
-    let mut out = std::io::stdout().lock();
+    let mut out = super::out::stdout();
     let mut results = Vec::new();
     for f in &files {
         let r = run_file(f, args.filter.as_deref());
@@ -150,15 +150,8 @@ fn finish(
             writeln!(out, "{summary}")
         }
     };
-    if let Err(e) = written.and_then(|()| out.flush())
-        && e.kind() != std::io::ErrorKind::BrokenPipe
-    {
-        reporter.error(CliError::Write {
-            path: "<stdout>".into(),
-            reason: e.to_string(),
-        });
-        return Outcome::Usage;
-    }
+    // Errors writing stdout are handled once, by `out::finish`.
+    let _ = written.and_then(|()| out.flush());
     outcome(args, results, empty, coverage.as_ref(), reporter)
 }
 
