@@ -250,6 +250,16 @@ fn messy_file_snapshots() {
 }
 
 #[test]
+fn precedence_prints_on_one_line_with_its_comments() {
+    let src = "precedence   late_a ,# first\n  late_b,\n\n   late   # the base\n";
+    assert_eq!(
+        format_source(src).unwrap(),
+        "# first\nprecedence late_a, late_b, late # the base\n"
+    );
+    assert_formats_well(Path::new("precedence.verzuim"), src);
+}
+
+#[test]
 fn syntax_errors_are_returned() {
     let errors = format_source("role vc \"x\"\nrole mentor\n").unwrap_err();
     assert_eq!(errors.len(), 1);

@@ -52,7 +52,8 @@ pub enum Code {
     DuplicateCode,
     /// An exemption declared twice.
     DuplicateExemption,
-    /// A header, calendar entry, filter or weekday given twice.
+    /// A header, calendar entry, filter or weekday given twice, or a ladder
+    /// listed twice in `precedence` declarations.
     DuplicateEntry,
     /// Threshold steps of a ladder not in ascending order.
     ThresholdOrder,
@@ -119,6 +120,9 @@ pub enum Code {
     ExtendsCycle,
     /// Two variants of one ladder that a student can follow both.
     OverlappingVariants,
+    /// A `precedence` listing ladders of different families (a base and
+    /// its variants are one family).
+    PrecedenceAcrossFamilies,
     /// A time-driven condition (`no X … after Y`) without a deadline.
     MissingDeadline,
     /// A reclassification of a kind to itself.
@@ -188,6 +192,7 @@ impl Code {
             WindowLongerThanScope => "window-longer-than-scope",
             ExtendsCycle => "extends-cycle",
             OverlappingVariants => "overlapping-variants",
+            PrecedenceAcrossFamilies => "precedence-across-families",
             MissingDeadline => "missing-deadline",
             ReclassifyToSelf => "reclassify-to-self",
             AttrType => "attr-type",

@@ -8,18 +8,22 @@
 //! theirs, and an ID names the step where it was first declared. A variant
 //! inherits its base's `counts` and scope unless it gives its own, but never
 //! its `for` / `except` selector.
+//!
+//! `precedence A, B, C` orders ladders of one family (a base and its
+//! variants, through `extends`): each listed ladder yields to those listed
+//! before it, and pairs listed together may share students.
 
 use super::conditions::{ScopeCtx, number_str};
 use super::error::{CheckError, Code, unknown_help};
 use super::policy::Checker;
 use super::resolve::duplicate;
 use crate::model::{
-    ActionKindTag, LadderDef, MeasureId, ScopeDef, SelectorDef, StepDef, StepId, Thresholds,
-    TriggerDef,
+    ActionKindTag, LadderDef, LadderId, MeasureId, ScopeDef, SelectorDef, StepDef, StepId,
+    Thresholds, TriggerDef,
 };
 use crate::span::{Span, Spanned};
 use crate::syntax::ast::{self, Item, Junction, MeasureFn, Scope, Trigger};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// One ladder's plan: its base, effective counts and scope, and its
 /// expanded steps with their IDs.
@@ -34,6 +38,8 @@ pub(super) struct Plan<'a> {
     pub scope: Option<&'a Spanned<Scope>>,
     /// Expanded steps and their `StepId`s.
     pub steps: Vec<(&'a ast::Step, StepId)>,
+    /// The ladders listed before this one in its `precedence`.
+    pub yields_to: Vec<LadderId>,
 }
 
 /// Ladders and rules in item order, with step IDs assigned.
@@ -42,6 +48,9 @@ pub(super) struct Layout<'a> {
     pub ladders: Vec<Plan<'a>>,
     /// Items in order: `Ok(ladder)` or `Err((rule, its StepId))`.
     pub order: Vec<Result<usize, (&'a ast::Rule, StepId)>>,
+    /// Ladder → the `precedence` declaration (numbered in source order)
+    /// that orders it, for the ladders of a valid entry in one.
+    pub precedence_of: HashMap<usize, usize>,
 }
 
 /// What a step is built in the context of.
@@ -101,7 +110,54 @@ impl<'a> Checker<'_> {
                 _ => {}
             }
         }
-        Layout { ladders, order }
+        Layout {
+            ladders,
+            order,
+            precedence_of: HashMap::new(),
+        }
+    }
+
+    /// Checks the `precedence` declarations (known ladders of one family,
+    /// each listed once) and records them in `layout`: each ladder's
+    /// `yields_to` and the declaration that orders it.
+    pub fn precedences(&mut self, file: &ast::File, layout: &mut Layout<'a>) {
+        let mut listed: HashMap<usize, Span> = HashMap::new();
+        let declarations = file.items.iter().filter_map(|i| match i {
+            Item::Precedence(p) => Some(p),
+            _ => None,
+        });
+        for (n, p) in declarations.enumerate() {
+            let mut ok: Vec<usize> = Vec::new();
+            let mut family: Option<(usize, &ast::Ident)> = None;
+            for id in &p.ladders {
+                let Some(l) = self.names.ladder(id, &mut self.errs) else {
+                    continue;
+                };
+                if let Some(first) = listed.get(&l) {
+                    let again = p.span.start <= first.start && first.end <= p.span.end;
+                    self.errs.push(listed_twice(id, *first, again));
+                    continue;
+                }
+                match (family_root(layout, l), family) {
+                    // A broken `extends` is reported already.
+                    (None, _) => {}
+                    (Some(root), None) => family = Some((root, id)),
+                    (Some(root), Some((first_root, first))) if root != first_root => {
+                        let of = |r: usize| layout.ladders[r].ast.id.node.as_str();
+                        self.errs
+                            .push(across_families(first, of(first_root), id, of(root)));
+                        continue;
+                    }
+                    (Some(_), Some(_)) => {}
+                }
+                listed.insert(l, id.span);
+                ok.push(l);
+            }
+            for (k, &l) in ok.iter().enumerate() {
+                layout.ladders[l].yields_to = ok[..k].to_vec();
+                layout.precedence_of.insert(l, n);
+            }
+        }
     }
 
     /// Resolves each ladder's `extends`, reporting unknown ladders and
@@ -254,7 +310,7 @@ impl<'a> Checker<'_> {
             counts: counts.map(|c| c.0),
             selector,
             steps: plan.steps.iter().map(|s| s.1).collect(),
-            yields_to: Vec::new(),
+            yields_to: plan.yields_to.clone(),
             span: l.span,
         });
         (def, defs)
@@ -583,7 +639,8 @@ impl<'a> Checker<'_> {
     /// Variants of one ladder (and the base) need selectors that exclude
     /// each other. Groups may overlap, so the only pair known to be
     /// disjoint is `for G` with `except G`: any other pair in one family is
-    /// an error (a student might follow both ladders).
+    /// an error (a student might follow both ladders), unless a
+    /// `precedence` lists both.
     pub fn check_variants(&mut self, layout: &Layout<'a>) {
         let root = |mut i: usize| {
             while let Some(b) = layout.ladders[i].base {
@@ -599,6 +656,7 @@ impl<'a> Checker<'_> {
                 let (a, b) = (layout.ladders[i].ast, layout.ladders[j].ast);
                 if roots[i] != roots[j]
                     || disjoint(a.selector.as_ref(), b.selector.as_ref())
+                    || ordered(layout, i, j)
                     || !reported.insert(j)
                 {
                     continue;
@@ -607,12 +665,15 @@ impl<'a> Checker<'_> {
                 self.errs.push(
                     CheckError::new(
                         Code::OverlappingVariants,
-                        format!("a student can follow both `{}` and `{}`", a.id.node, b.id.node),
+                        format!(
+                            "a student can follow both `{}` and `{}`",
+                            a.id.node, b.id.node
+                        ),
                         at(b),
                         format!("selects students for `{}`", b.id.node),
                     )
                     .label(at(a), format!("selects students for `{}`", a.id.node))
-                    .help("variants of one ladder must not share students: give one `for G` and the other `except G`"),
+                    .help(overlap_help(layout, i, j)),
                 );
             }
         }
@@ -656,6 +717,99 @@ fn repeat_on_repeating_trigger(s: &ast::Step) -> Option<CheckError> {
     )))
 }
 
+/// True when ladders `i` and `j` are listed in one `precedence`.
+fn ordered(layout: &Layout<'_>, i: usize, j: usize) -> bool {
+    let of = |l| layout.precedence_of.get(&l);
+    of(i).is_some_and(|p| of(j) == Some(p))
+}
+
+/// The help for overlapping ladders `i` and `j` (declared in that order):
+/// a `precedence` for the two, or where to add one of them.
+fn overlap_help(layout: &Layout<'_>, i: usize, j: usize) -> String {
+    let name = |l: usize| layout.ladders[l].ast.id.node.as_str();
+    let of = |l| layout.precedence_of.get(&l);
+    let fix = match (of(i), of(j)) {
+        (None, None) => format!(
+            "say which one a student in both follows, like `precedence {}, {}`",
+            name(j),
+            name(i)
+        ),
+        (Some(_), None) => format!(
+            "add `{}` to the `precedence` that lists `{}`",
+            name(j),
+            name(i)
+        ),
+        (None, Some(_)) => format!(
+            "add `{}` to the `precedence` that lists `{}`",
+            name(i),
+            name(j)
+        ),
+        (Some(_), Some(_)) => format!(
+            "merge the precedences of `{}` and `{}` into one",
+            name(i),
+            name(j)
+        ),
+    };
+    format!(
+        "variants of one ladder must not share students: give one `for G` and the other `except G`, or {fix}"
+    )
+}
+
+/// The base at the root of ladder `l`'s family; `None` when an `extends`
+/// on the way names no ladder or is part of a cycle (reported elsewhere).
+fn family_root(layout: &Layout<'_>, mut l: usize) -> Option<usize> {
+    loop {
+        let plan = &layout.ladders[l];
+        match (plan.base, &plan.ast.extends) {
+            (Some(b), _) => l = b,
+            (None, None) => return Some(l),
+            (None, Some(_)) => return None,
+        }
+    }
+}
+
+/// A ladder listed a second time, in the same `precedence` (`again`) or in
+/// another.
+fn listed_twice(id: &ast::Ident, first: Span, again: bool) -> CheckError {
+    let (message, help) = if again {
+        (
+            format!("ladder `{}` is listed twice in this precedence", id.node),
+            "a ladder has one place in its precedence: remove one".to_string(),
+        )
+    } else {
+        (
+            format!("ladder `{}` is in two precedences", id.node),
+            "a ladder has one place in its family's precedence: merge the two into one `precedence`"
+                .to_string(),
+        )
+    };
+    CheckError::new(Code::DuplicateEntry, message, id.span, "listed again here")
+        .label(first, "first listed here")
+        .help(help)
+}
+
+/// Ladder `id` (of the family of `root`) in a precedence that started with
+/// `first` (of the family of `first_root`).
+fn across_families(
+    first: &ast::Ident,
+    first_root: &str,
+    id: &ast::Ident,
+    root: &str,
+) -> CheckError {
+    let family = |r: &str| format!("a ladder of `{r}`'s family");
+    CheckError::new(
+        Code::PrecedenceAcrossFamilies,
+        format!("`{}` and `{}` are not variants of one ladder", first.node, id.node),
+        id.span,
+        family(root),
+    )
+    .label(first.span, family(first_root))
+    .help(format!(
+        "a precedence orders a ladder and its variants (`extends`); ladders of different families are followed side by side: remove `{}` here",
+        id.node
+    ))
+}
+
 /// `for G` with `except G` (either way round).
 fn disjoint(a: Option<&ast::Selector>, b: Option<&ast::Selector>) -> bool {
     matches!((a, b), (Some(a), Some(b)) if a.except != b.except && a.group.node == b.group.node)
@@ -690,6 +844,7 @@ fn plans<'a>(asts: &[&'a ast::Ladder], bases: &[Option<usize>]) -> Vec<Plan<'a>>
             counts: None,
             scope: None,
             steps: Vec::new(),
+            yields_to: Vec::new(),
         };
         let mut j = Some(i);
         while let Some(k) = j {

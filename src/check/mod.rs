@@ -426,6 +426,7 @@ fn item_span(item: &Item) -> Span {
         Item::Reclassify(r) => r.span,
         Item::Exemption(e) => e.span,
         Item::Ladder(l) => l.span,
+        Item::Precedence(p) => p.span,
         Item::Rule(r) => r.step.span,
     }
 }

@@ -49,7 +49,8 @@ pub(super) fn check_policy(
 ) -> PolicyOutcome {
     let mut c = Checker::new(file, calendar);
     let groups = c.groups(file);
-    let layout = c.layout(file);
+    let mut layout = c.layout(file);
+    c.precedences(file, &mut layout);
     let reclassifications = c.reclassifications(file);
     let exemptions = c.exemptions(file);
     let (ladders, steps) = c.build(&layout);

@@ -71,6 +71,10 @@ impl Printer<'_> {
                 self.aligned("exemption", e.span.start, text::exemption(e), blanks);
             }
             Item::Ladder(l) => self.ladder(l, blanks),
+            Item::Precedence(p) => {
+                let line = format!("precedence {}", text::names(&p.ladders));
+                self.simple(p.span.start, line, blanks);
+            }
             Item::Rule(r) => self.rule(r, blanks),
         }
     }

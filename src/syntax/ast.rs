@@ -54,6 +54,8 @@ pub enum Item {
     Exemption(Exemption),
     /// `ladder id "title" counts … { step … }`
     Ladder(Ladder),
+    /// `precedence late_a, late_b, late`
+    Precedence(Precedence),
     /// `rule id "title" … when … { actions }` (also `law id "title" source "…" …`)
     Rule(Rule),
 }
@@ -337,6 +339,17 @@ pub struct Ladder {
     /// Steps in source order.
     pub steps: Vec<Step>,
     /// The whole ladder.
+    pub span: Span,
+}
+
+/// `precedence A, B, C`: among a base ladder and its variants, a student
+/// follows the first listed ladder whose selector admits them, and none of
+/// the others listed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Precedence {
+    /// The ladders, first first (at least two).
+    pub ladders: Vec<Ident>,
+    /// The whole declaration.
     pub span: Span,
 }
 

@@ -165,6 +165,7 @@ fn is_top_level(r: Rule) -> bool {
             | Rule::kw_reclassify
             | Rule::kw_exemption
             | Rule::kw_ladder
+            | Rule::kw_precedence
             | Rule::kw_rule
             | Rule::kw_law
             | Rule::kw_test
@@ -175,7 +176,7 @@ fn is_top_level(r: Rule) -> bool {
 
 /// `` `foo` does not start a declaration``, with a suggestion.
 fn unknown_declaration(tok: &str, span: Span, kind: super::Kind) -> SyntaxError {
-    let policy_keywords = &TOP_LEVEL_KEYWORDS[..13];
+    let policy_keywords = &TOP_LEVEL_KEYWORDS[..14];
     let help = match kind {
         super::Kind::Policy if matches!(tok, "test" | "tests") => {
             "tests go in a file of their own, named like `2022-2023.test.verzuim` next to the policy (see docs/testing.md)".to_string()

@@ -10,9 +10,9 @@ use std::ops::Range;
 
 /// The words that start a top-level declaration. The parser resynchronises
 /// after a syntax error at the next line starting with one of them. The
-/// first 13 start policy declarations; `test` and `tests` start the items of
+/// first 14 start policy declarations; `test` and `tests` start the items of
 /// a test file.
-pub(crate) const TOP_LEVEL_KEYWORDS: [&str; 15] = [
+pub(crate) const TOP_LEVEL_KEYWORDS: [&str; 16] = [
     "policy",
     "use",
     "calendar",
@@ -24,6 +24,7 @@ pub(crate) const TOP_LEVEL_KEYWORDS: [&str; 15] = [
     "reclassify",
     "exemption",
     "ladder",
+    "precedence",
     "rule",
     "law",
     "test",

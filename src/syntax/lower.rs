@@ -62,6 +62,7 @@ fn item(p: Pair<'_>) -> Result<Option<Item>> {
         Rule::reclassify => Item::Reclassify(reclassify(p)?),
         Rule::exemption => Item::Exemption(exemption(p)?),
         Rule::ladder => Item::Ladder(ladder(p)?),
+        Rule::precedence => Item::Precedence(precedence(p)),
         Rule::rule | Rule::law => Item::Rule(rule(p)?),
         Rule::EOI => return Ok(None),
         r => return Err(unexpected_pair(r, span(&p))),
@@ -428,6 +429,17 @@ fn ladder(p: Pair<'_>) -> Result<Ladder> {
         steps,
         span: at,
     })
+}
+
+/// `precedence A, B, C`
+fn precedence(p: Pair<'_>) -> Precedence {
+    let at = span(&p);
+    let ladders = p
+        .into_inner()
+        .filter(|c| c.as_rule() == Rule::ident)
+        .map(|c| ident(&c))
+        .collect();
+    Precedence { ladders, span: at }
 }
 
 /// `counts late` (= `count(late)`) or `counts FN(KIND …)`.

@@ -182,6 +182,10 @@ fn lexeme(r: Rule) -> Option<Words> {
             "an action reads `ROLE: \"text\"`, like `vc: \"Belt ouders\"`"
         ),
         Rule::comma => words!("`,`"),
+        Rule::precedence_comma => words!(
+            "`,`",
+            "a precedence lists two or more ladders of one family, separated by `,`, the one that wins first: `precedence late_high, late`"
+        ),
         Rule::dotdot => words!(
             "`..`",
             "a range reads like `1 .. 8` or `2022-10-15 .. 2022-10-23`"
@@ -217,7 +221,7 @@ fn construct(r: Rule) -> Option<Words> {
     Some(match r {
         Rule::WHITESPACE | Rule::COMMENT | Rule::EOI | Rule::file | Rule::item => words!(
             "a declaration",
-            "a declaration starts with `policy`, `use`, `calendar`, `role`, `event`, `ignore`, `signal`, `group`, `reclassify`, `exemption`, `ladder`, `rule` or `law`"
+            "a declaration starts with `policy`, `use`, `calendar`, `role`, `event`, `ignore`, `signal`, `group`, `reclassify`, `exemption`, `ladder`, `precedence`, `rule` or `law`"
         ),
         Rule::policy => kw!("policy"),
         Rule::use_calendar => kw!("use"),
@@ -270,6 +274,10 @@ fn construct(r: Rule) -> Option<Words> {
         Rule::ladder => kw!("ladder"),
         Rule::counts_clause => kw!("counts"),
         Rule::extends_clause => kw!("extends"),
+        Rule::precedence => kw!(
+            "precedence",
+            "a precedence lists two or more ladders of one family, the one that wins first: `precedence late_high, late`"
+        ),
         Rule::selector => alts!(
             ["`for`", "`except`"],
             "write `for GROUP` or `except GROUP`",
@@ -511,6 +519,10 @@ fn keyword(r: Rule) -> Words {
             "a calendar holds `school_year`, `lesson_hour`, `periods`, `free` and `term` lines, like `free \"Kerstvakantie\" 2022-12-24 .. 2023-01-08`"
         ),
         Rule::kw_policy => kw!("policy"),
+        Rule::kw_precedence => kw!(
+            "precedence",
+            "a precedence lists two or more ladders of one family, the one that wins first: `precedence late_high, late`"
+        ),
         Rule::kw_referral => kw!("referral"),
         Rule::kw_reclassify => kw!("reclassify"),
         Rule::kw_registration => kw!("registration"),

@@ -343,11 +343,15 @@ fn ladder(j: usize) -> S {
         .boxed()
 }
 
-/// A variant of ladder 0 for group `g`.
-fn variant() -> S {
-    block()
-        .prop_map(|b| {
-            format!("ladder lad0v \"Variant\" for g extends lad0 {{ step L0S0 at 2 {b} }}")
+/// A variant of ladder 0 for group `g`, and maybe a `precedence` of the
+/// two (empty if none).
+fn variant() -> BoxedStrategy<(String, String)> {
+    let precedence = maybe(one(&["precedence lad0v , lad0", "precedence lad0 , lad0v"]));
+    (block(), precedence)
+        .prop_map(|(b, p)| {
+            let ladder =
+                format!("ladder lad0v \"Variant\" for g extends lad0 {{ step L0S0 at 2 {b} }}");
+            (ladder, p)
         })
         .boxed()
 }
@@ -426,7 +430,8 @@ fn items() -> BoxedStrategy<Vec<String>> {
     ]));
     let ladders = (1..3usize).prop_flat_map(|n| (0..n).map(ladder).collect::<Vec<S>>());
     let rules = (0..3usize).prop_flat_map(|n| (0..n).map(rule).collect::<Vec<S>>());
-    (calendar(), group, reclassify, exemption, ignore, ladders, maybe(variant()), rules)
+    let variant = proptest::option::of(variant());
+    (calendar(), group, reclassify, exemption, ignore, ladders, variant, rules)
         .prop_map(|(cal, group, recl, ex, ignore, ladders, variant, rules)| {
             let mut items: Vec<String> = [
                 "policy \"Gegenereerd\" school \"G\" school_year 2022-2023",
@@ -445,8 +450,10 @@ fn items() -> BoxedStrategy<Vec<String>> {
             items.insert(1, cal);
             items.extend([ignore, group, recl, ex]);
             items.extend(ladders);
+            let (variant, precedence) = variant.unwrap_or_default();
             items.push(variant);
             items.extend(rules);
+            items.push(precedence);
             items.retain(|i| !i.trim().is_empty());
             items
         })

@@ -505,3 +505,20 @@ fn rules_have_no_threshold_triggers() {
         assert!(parse(&src).is_err(), "{src}");
     }
 }
+
+#[test]
+fn precedence_lists_two_or_more_ladders() {
+    let src = "precedence late_a, late_b,\n  late\n";
+    let Item::Precedence(p) = items(src).remove(0) else {
+        panic!()
+    };
+    let ids: Vec<&str> = p.ladders.iter().map(|l| l.node.as_str()).collect();
+    assert_eq!(ids, ["late_a", "late_b", "late"]);
+    assert_eq!(&src[p.ladders[2].span.start..p.ladders[2].span.end], "late");
+    assert_eq!(&src[p.span.start..p.span.end], src.trim_end());
+    // One ladder is no precedence; a broken one resynchronises at the next
+    // declaration.
+    assert!(parse("precedence late\n").is_err());
+    let errs = parse("precedence late\nprecedence a b\nrole vc \"V\"\n").unwrap_err();
+    assert_eq!(errs.len(), 2, "{errs:?}");
+}
