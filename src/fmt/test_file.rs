@@ -168,6 +168,7 @@ impl Printer<'_> {
                         ActionMatch::Due(d) => format!("due {}", date(d)),
                         ActionMatch::Kind(k) => format!("kind {}", k.node),
                         ActionMatch::MakeUp(n) => format!("make_up {}", text::number(n.node)),
+                        ActionMatch::After(l) => format!("after {}", l.node),
                     });
                 }
                 out
@@ -185,5 +186,22 @@ impl Printer<'_> {
                 format!("expect nothing else{}", self.for_student(student.as_ref()))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn expectations_keep_their_conditions_in_order() {
+        let src = "test \"N3\" {\n  expect   S1 2022-09-19 step N3   after  parents_informed for lpa\n}\n";
+        let formatted = crate::fmt::format_test_source(src).unwrap();
+        assert_eq!(
+            formatted,
+            "test \"N3\" {\n  expect S1 2022-09-19 step N3 after parents_informed for lpa\n}\n"
+        );
+        assert_eq!(
+            crate::fmt::format_test_source(&formatted).unwrap(),
+            formatted
+        );
     }
 }

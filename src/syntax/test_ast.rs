@@ -249,7 +249,7 @@ pub struct Expect {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExpectKind {
     /// `expect S1 2022-09-19 step L3 [for ROLE] [due DATE] [kind KIND]
-    /// [make_up N]`: at least one such action.
+    /// [make_up N] [after LABEL]`: at least one such action.
     Action(ActionExpect),
     /// `expect no step L6 [for STUDENT]`: no action of that step.
     NoStep {
@@ -297,4 +297,7 @@ pub enum ActionMatch {
     Kind(Ident),
     /// `make_up 2`: the action's `params.lesson_hours`.
     MakeUp(Spanned<Number>),
+    /// `after parents_informed`: the label of the action this one is
+    /// ordered after (`after LABEL` in the policy).
+    After(Ident),
 }

@@ -438,13 +438,15 @@ fn construct(r: Rule) -> Option<Words> {
         | Rule::match_role
         | Rule::match_due
         | Rule::match_kind
-        | Rule::match_make_up => alts!(
-            ["`for`", "`due`", "`kind`", "`make_up`"],
-            "an expected action can name `for ROLE`, `due DATE`, `kind KIND` and `make_up N`",
+        | Rule::match_make_up
+        | Rule::match_after => alts!(
+            ["`for`", "`due`", "`kind`", "`make_up`", "`after`"],
+            "an expected action can name `for ROLE`, `due DATE`, `kind KIND`, `make_up N` and `after LABEL`",
             "for",
             "due",
             "kind",
-            "make_up"
+            "make_up",
+            "after"
         ),
         _ => return None,
     })

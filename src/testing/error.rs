@@ -41,7 +41,8 @@ pub enum TestCode {
     UnknownCode,
     /// An action kind that does not exist.
     UnknownActionKind,
-    /// A group or exemption the policy does not declare.
+    /// A group or exemption the policy does not declare, or an `after`
+    /// label no action of the step has.
     UnknownName,
     /// An expectation about a student who has no events and no roster line.
     UnknownStudent,

@@ -2,15 +2,17 @@
 //! line per action, like
 //!
 //! ```text
-//!     2022-09-05  L3  vc  sanction  due —
-//!   - 2022-09-19  L3  vc  sanction  due 2022-09-22
-//!   + 2022-09-26  L6  vc  inform    due —
+//!     2022-09-05  L3  vc   sanction     due —
+//!   - 2022-09-19  L3  vc   sanction     due 2022-09-22
+//!   + 2022-09-26  L6  vc   inform       due —
+//!   + 2022-09-26  L9  lpa  appointment  due —  after parents_informed
 //! ```
 //!
 //! `-` marks what was expected and is missing, `+` what happened and was not
 //! expected; unmarked lines are the other actual actions, for context. `*`
-//! in an expected line means "any". Long listings keep the marked lines with
-//! a few lines of context around them.
+//! in an expected line means "any"; the make-up time and the label an
+//! action is ordered after appear only when given. Long listings keep the
+//! marked lines with a few lines of context around them.
 
 use super::prepare::ActionCheck;
 use crate::eval::ActionRecord;
@@ -65,6 +67,7 @@ impl Listing {
             a.kind.to_string(),
             format!("due {}", a.due.map_or("—".to_string(), |d| d.to_string())),
             make_up,
+            after(a.after.as_deref()),
         ];
         self.push(mark, cells);
     }
@@ -82,6 +85,7 @@ impl Listing {
             e.make_up
                 .map(|n| format!("make_up {}", number(n)))
                 .unwrap_or_default(),
+            after(e.after.as_deref()),
         ];
         let date = e.date.to_string();
         let col = usize::from(self.with_student);
@@ -134,9 +138,11 @@ impl Listing {
                 Mark::Missing => '-',
                 Mark::Unexpected => '+',
             };
+            // Columns empty in every row (no make-up time) take no room.
             let text: Vec<String> = cells
                 .iter()
                 .zip(&widths)
+                .filter(|(_, w)| **w > 0)
                 .map(|(c, w)| format!("{c:<w$}"))
                 .collect();
             out.push(format!("  {sign} {}", text.join("  ").trim_end()));
@@ -180,6 +186,11 @@ impl Listing {
         }
         keep
     }
+}
+
+/// `after LABEL`, or nothing.
+fn after(label: Option<&str>) -> String {
+    label.map(|l| format!("after {l}")).unwrap_or_default()
 }
 
 /// A number as written in a policy: `2`, `1.5`.

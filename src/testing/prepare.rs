@@ -65,7 +65,8 @@ pub enum Check {
     },
 }
 
-/// `expect S1 2022-09-19 step L3 [for ROLE] [due DATE] [kind KIND] [make_up N]`.
+/// `expect S1 2022-09-19 step L3 [for ROLE] [due DATE] [kind KIND] [make_up N]
+/// [after LABEL]`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActionCheck {
     /// Student ID.
@@ -82,6 +83,8 @@ pub struct ActionCheck {
     pub kind: Option<ActionKindTag>,
     /// The action's `params.lesson_hours`.
     pub make_up: Option<Number>,
+    /// The label of the action this one is ordered after.
+    pub after: Option<String>,
 }
 
 /// Resolves `test` against `policy`; `dir` is the test file's directory
@@ -255,6 +258,7 @@ impl Resolver<'_> {
             due: None,
             kind: None,
             make_up: None,
+            after: None,
         };
         let mut seen: Vec<(std::mem::Discriminant<ActionMatch>, Span)> = Vec::new();
         for m in &a.matchers {
@@ -268,7 +272,7 @@ impl Resolver<'_> {
                         "given again here",
                     )
                     .label(*first, "first given here")
-                    .help("one action matches one role, due date, kind and make-up time: write a second `expect` for another action"),
+                    .help("one action matches one role, due date, kind, make-up time and label it follows: write a second `expect` for another action"),
                 );
                 continue;
             }
@@ -278,7 +282,7 @@ impl Resolver<'_> {
         Some(check)
     }
 
-    /// Applies one `for`/`due`/`kind`/`make_up` condition.
+    /// Applies one `for`/`due`/`kind`/`make_up`/`after` condition.
     fn matcher(&mut self, m: &ActionMatch, check: &mut ActionCheck) {
         match m {
             ActionMatch::Role(r) => {
@@ -311,7 +315,38 @@ impl Resolver<'_> {
                 ),
             },
             ActionMatch::MakeUp(n) => check.make_up = Some(n.node),
+            ActionMatch::After(l) => check.after = self.label(&check.step, l),
         }
+    }
+
+    /// `after LABEL`: a label (`as LABEL`) of an action of `step`.
+    fn label(&mut self, step: &str, l: &Spanned<String>) -> Option<String> {
+        let known: Vec<&str> = self
+            .policy
+            .steps
+            .iter()
+            .filter(|s| s.id == step)
+            .flat_map(|s| &s.actions)
+            .filter_map(|a| a.label.as_deref())
+            .collect();
+        if known.contains(&l.node.as_str()) {
+            return Some(l.node.clone());
+        }
+        let help = if known.is_empty() {
+            format!("no action of `{step}` has a label (`as LABEL`), so none is ordered after one")
+        } else {
+            unknown_help(&format!("labels of `{step}`"), &l.node, &known)
+        };
+        self.errors.push(
+            TestError::new(
+                TestCode::UnknownName,
+                format!("unknown label `{}` in step `{step}`", l.node),
+                l.span,
+                "no action of this step has this label",
+            )
+            .help(help),
+        );
+        None
     }
 
     /// A step or rule ID of the policy.
@@ -381,7 +416,7 @@ const ACTION_KINDS: [&str; 8] = [
 
 fn matcher_span(m: &ActionMatch) -> Span {
     match m {
-        ActionMatch::Role(r) | ActionMatch::Kind(r) => r.span,
+        ActionMatch::Role(r) | ActionMatch::Kind(r) | ActionMatch::After(r) => r.span,
         ActionMatch::Due(d) => d.span,
         ActionMatch::MakeUp(n) => n.span,
     }

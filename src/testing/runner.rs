@@ -61,6 +61,7 @@ fn matches(c: &ActionCheck, a: &ActionRecord) -> bool {
         && c.role.as_ref().is_none_or(|r| a.roles.contains(r))
         && c.due.is_none_or(|d| a.due == Some(d))
         && c.kind.is_none_or(|k| a.kind_tag == k)
+        && c.after.as_ref().is_none_or(|l| a.after.as_ref() == Some(l))
         && c.make_up.is_none_or(|n| {
             a.params
                 .get("lesson_hours")
@@ -131,6 +132,9 @@ fn describe(c: &ActionCheck) -> String {
     }
     if let Some(n) = c.make_up {
         parts.push(format!("with make_up {}", number(n)));
+    }
+    if let Some(l) = &c.after {
+        parts.push(format!("ordered after `{l}`"));
     }
     let with = if parts.is_empty() {
         String::new()

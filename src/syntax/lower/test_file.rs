@@ -254,7 +254,11 @@ fn expect(p: Pair<'_>) -> Result<Expect> {
             Rule::ident => step = Some(ident(&c)),
             Rule::integer => count = Some(integer(&c)?),
             Rule::date => day = Some(date(&c)),
-            Rule::match_role | Rule::match_due | Rule::match_kind | Rule::match_make_up => {
+            Rule::match_role
+            | Rule::match_due
+            | Rule::match_kind
+            | Rule::match_make_up
+            | Rule::match_after => {
                 matchers.push(action_match(c)?);
             }
             _ => {}
@@ -289,7 +293,7 @@ fn for_student(p: Pair<'_>) -> Result<Student> {
     student(&need(s, "student", at)?)
 }
 
-/// `for ROLE`, `due DATE`, `kind KIND` or `make_up N`.
+/// `for ROLE`, `due DATE`, `kind KIND`, `make_up N` or `after LABEL`.
 fn action_match(p: Pair<'_>) -> Result<ActionMatch> {
     let at: Span = span(&p);
     let which = p.as_rule();
@@ -304,6 +308,7 @@ fn action_match(p: Pair<'_>) -> Result<ActionMatch> {
         Rule::match_role => ActionMatch::Role(ident(&value)),
         Rule::match_due => ActionMatch::Due(date(&value)),
         Rule::match_kind => ActionMatch::Kind(ident(&value)),
+        Rule::match_after => ActionMatch::After(ident(&value)),
         _ => ActionMatch::MakeUp(lit::number(&value)?),
     })
 }
@@ -396,6 +401,24 @@ test "L3: the third late arrival books a report-early moment" {
             kinds,
             ["action", "no", "no", "count", "count", "nothing", "nothing"]
         );
+    }
+
+    #[test]
+    fn lowers_the_label_an_action_is_ordered_after() {
+        let src =
+            "test \"N3\" {\n  expect S1 2022-09-19 step N3 for lpa after parents_informed\n}\n";
+        let f = parse_tests(src).unwrap();
+        let t = f.tests().next().unwrap();
+        let TestEntry::Expect(x) = &t.entries[0] else {
+            panic!("{:?}", t.entries[0])
+        };
+        let ExpectKind::Action(a) = &x.kind else {
+            panic!("{x:?}")
+        };
+        assert!(matches!(&a.matchers[0], ActionMatch::Role(r) if r.node == "lpa"));
+        assert!(matches!(&a.matchers[1], ActionMatch::After(l) if l.node == "parents_informed"));
+        let errs = parse_tests("test \"x\" {\n  expect S1 2022-09-19 step N3 after\n}\n");
+        assert!(errs.is_err(), "`after` needs a label");
     }
 
     #[test]
