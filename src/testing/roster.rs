@@ -112,14 +112,10 @@ fn set_field(
 }
 
 /// True when the policy declares a group with this ID or roster name,
-/// matched as the interpreter matches roster groups: trimmed, ignoring
-/// ASCII case.
+/// matched as the interpreter matches roster groups
+/// ([`crate::model::GroupDef::is_named`]).
 fn known_group(policy: &Policy, t: &Text, errors: &mut Vec<TestError>) -> bool {
-    let x = t.node.trim();
-    let known = policy
-        .groups
-        .iter()
-        .any(|g| x.eq_ignore_ascii_case(&g.id) || x.eq_ignore_ascii_case(&g.name));
+    let known = policy.groups.iter().any(|g| g.is_named(&t.node));
     if !known {
         let names: Vec<&str> = policy.groups.iter().map(|g| g.name.as_str()).collect();
         errors.push(
