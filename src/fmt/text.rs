@@ -158,14 +158,7 @@ pub(super) fn repeat_throttle(repeat: bool, throttle: Option<&Throttle>) -> Opti
 
 /// `1st`, `2nd`, `3rd`, `4th`, `11th`, `21st`, …
 fn ordinal(n: u32) -> String {
-    let suffix = match (n % 10, n % 100) {
-        (_, 11..=13) => "th",
-        (1, _) => "st",
-        (2, _) => "nd",
-        (3, _) => "rd",
-        _ => "th",
-    };
-    format!("{n}{suffix}")
+    format!("{n}{}", ordinal_suffix(n))
 }
 
 /// ` when C`, or nothing.

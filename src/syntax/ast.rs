@@ -756,3 +756,15 @@ pub enum ActionKind {
     /// `referral ROLE`.
     Referral(Ident),
 }
+
+/// The English suffix of an ordinal as written (`every 2nd from 5`):
+/// `st`, `nd`, `rd` or `th` (`11th`, `12th`, `13th`).
+pub fn ordinal_suffix(n: u32) -> &'static str {
+    match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    }
+}

@@ -91,18 +91,6 @@ pub(crate) fn ordinal(p: &Pair<'_>) -> Result<Spanned<u32>> {
     Ok(Spanned::new(n, at))
 }
 
-/// The English ordinal suffix of `n`: `st`, `nd`, `rd` after 1, 2, 3 (but
-/// not 11, 12, 13), `th` otherwise.
-pub(crate) fn ordinal_suffix(n: u32) -> &'static str {
-    match (n % 10, n % 100) {
-        (_, 11..=13) => "th",
-        (1, _) => "st",
-        (2, _) => "nd",
-        (3, _) => "rd",
-        _ => "th",
-    }
-}
-
 /// A number kept exactly in hundredths (`16` → 1600, `0.5` → 50).
 pub(crate) fn number(p: &Pair<'_>) -> Result<Spanned<Number>> {
     let at = span(p);

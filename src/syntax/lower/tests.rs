@@ -443,7 +443,7 @@ fn two_scopes_are_an_error() {
 
 #[test]
 fn ordinals_need_their_english_suffix() {
-    use super::lit::ordinal_suffix;
+    use crate::syntax::ast::ordinal_suffix;
     let cases = [
         (0, "th"),
         (1, "st"),
