@@ -5,7 +5,7 @@ use super::error::{CheckError, Code};
 use super::resolve::Table;
 use crate::calendar::{Calendar, FreeRange, Term};
 use crate::span::{Span, Spanned};
-use crate::syntax::ast::{self, CalendarEntry, DateLit, DateRange};
+use crate::syntax::ast::{self, CalendarEntry, DateLit, DateRange, weekday_name};
 use chrono::{Datelike, Months, NaiveDate};
 
 /// A checked calendar block: the calendar, when it is valid, and the school
@@ -482,20 +482,6 @@ fn month_name(m: u32) -> &'static str {
         .get(m.saturating_sub(1) as usize)
         .copied()
         .unwrap_or("that month")
-}
-
-/// A weekday as written in policies.
-pub(super) fn weekday_name(w: chrono::Weekday) -> &'static str {
-    use chrono::Weekday::*;
-    match w {
-        Mon => "monday",
-        Tue => "tuesday",
-        Wed => "wednesday",
-        Thu => "thursday",
-        Fri => "friday",
-        Sat => "saturday",
-        Sun => "sunday",
-    }
 }
 
 #[cfg(test)]

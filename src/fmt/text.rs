@@ -50,22 +50,9 @@ pub(super) fn date_range(r: &DateRange) -> String {
     }
 }
 
-/// The grammar's name of a weekday.
-fn weekday(w: Weekday) -> &'static str {
-    match w {
-        Weekday::Mon => "monday",
-        Weekday::Tue => "tuesday",
-        Weekday::Wed => "wednesday",
-        Weekday::Thu => "thursday",
-        Weekday::Fri => "friday",
-        Weekday::Sat => "saturday",
-        Weekday::Sun => "sunday",
-    }
-}
-
 /// `a, b, c` of weekdays.
 fn weekday_list(days: &[Spanned<Weekday>]) -> String {
-    let names: Vec<&str> = days.iter().map(|d| weekday(d.node)).collect();
+    let names: Vec<&str> = days.iter().map(|d| weekday_name(d.node)).collect();
     names.join(", ")
 }
 
@@ -77,7 +64,11 @@ pub(super) fn weekday_set(days: &[Spanned<Weekday>]) -> String {
         .all(|w| w[0].num_days_from_monday() + 1 == w[1].num_days_from_monday());
     match (days.first(), days.last()) {
         (Some(first), Some(last)) if consecutive && days.len() >= 3 => {
-            format!("{} .. {}", weekday(first.node), weekday(last.node))
+            format!(
+                "{} .. {}",
+                weekday_name(first.node),
+                weekday_name(last.node)
+            )
         }
         _ => weekday_list(days),
     }

@@ -768,3 +768,16 @@ pub fn ordinal_suffix(n: u32) -> &'static str {
         _ => "th",
     }
 }
+
+/// A weekday as written in policies: `monday` … `sunday`.
+pub fn weekday_name(w: Weekday) -> &'static str {
+    match w {
+        Weekday::Mon => "monday",
+        Weekday::Tue => "tuesday",
+        Weekday::Wed => "wednesday",
+        Weekday::Thu => "thursday",
+        Weekday::Fri => "friday",
+        Weekday::Sat => "saturday",
+        Weekday::Sun => "sunday",
+    }
+}

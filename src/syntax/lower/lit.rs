@@ -194,7 +194,7 @@ pub(crate) fn weekday_range(
     let (a, b) = (from.num_days_from_monday(), to.num_days_from_monday());
     if a > b {
         return Err(SyntaxError::ReversedRange {
-            found: format!("{} .. {}", day_name(*from), day_name(*to)),
+            found: format!("{} .. {}", weekday_name(*from), weekday_name(*to)),
             span: at,
         });
     }
@@ -206,19 +206,6 @@ pub(crate) fn weekday_range(
         days.push(Spanned::new(d, s));
     }
     Ok(days)
-}
-
-/// The grammar's name of a weekday.
-fn day_name(d: Weekday) -> &'static str {
-    match d {
-        Weekday::Mon => "monday",
-        Weekday::Tue => "tuesday",
-        Weekday::Wed => "wednesday",
-        Weekday::Thu => "thursday",
-        Weekday::Fri => "friday",
-        Weekday::Sat => "saturday",
-        Weekday::Sun => "sunday",
-    }
 }
 
 /// Maps a keyword pair through `f`, or reports an internal error.
