@@ -6,12 +6,12 @@ use super::measures::{
     Cumulative, Fact, MeasureCtx, Resolved, Value, compare, increment, threshold_base,
 };
 use super::student::{StepState, StudentCtx};
-use super::{ActionRecord, Registration, Registrations, Roster, RunOptions, RunResult, RunSummary};
+use super::{Registration, Registrations, Roster, RunOptions, RunResult, RunSummary};
 use crate::calendar::DayIdx;
 use crate::model::{CondDef, DeadlineDef, Policy, StepDef, Thresholds, TriggerDef};
 use crate::syntax::ast::{CmpOp, DayUnit, Junction, Number};
 use chrono::NaiveDate;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// Run `policy` over `regs` (any order) with an optional roster.
 ///
@@ -81,7 +81,7 @@ pub fn run(
                 b.action_index,
             ))
     });
-    summarize(policy, &actions, &mut summary);
+    summary.count_actions(policy, &actions);
     RunResult { actions, summary }
 }
 
@@ -101,26 +101,6 @@ fn missing_data_days(policy: &Policy, rows: &[Registration]) -> Vec<NaiveDate> {
         .filter(|d| **d >= first && **d <= last && !seen.contains(d))
         .copied()
         .collect()
-}
-
-fn summarize(policy: &Policy, actions: &[ActionRecord], summary: &mut RunSummary) {
-    let mut per_step: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    for a in actions {
-        for r in &a.roles {
-            *summary.actions_per_role.entry(r.clone()).or_default() += 1;
-        }
-        per_step.entry(&a.step).or_default().insert(&a.student);
-        if a.kind == "duo_report" {
-            summary.duo_reports += 1;
-        }
-    }
-    for s in &policy.steps {
-        if let Some(set) = per_step.get(s.id.as_str()) {
-            summary
-                .students_per_step
-                .insert(s.id.clone(), set.len() as u64);
-        }
-    }
 }
 
 /// Outcome of evaluating one step at one point.

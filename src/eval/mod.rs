@@ -217,6 +217,33 @@ pub struct RunSummary {
     pub filtered: bool,
 }
 
+impl RunSummary {
+    /// Sets `actions_per_role`, `students_per_step` (in policy order) and
+    /// `duo_reports` from `actions`, replacing earlier counts: after a run,
+    /// and again when output filters select some of its actions.
+    pub fn count_actions(&mut self, policy: &crate::model::Policy, actions: &[ActionRecord]) {
+        self.actions_per_role = BTreeMap::new();
+        self.students_per_step = BTreeMap::new();
+        self.duo_reports = 0;
+        let mut per_step: BTreeMap<&str, std::collections::BTreeSet<&str>> = BTreeMap::new();
+        for a in actions {
+            for r in &a.roles {
+                *self.actions_per_role.entry(r.clone()).or_default() += 1;
+            }
+            per_step.entry(&a.step).or_default().insert(&a.student);
+            if a.kind == "duo_report" {
+                self.duo_reports += 1;
+            }
+        }
+        for s in &policy.steps {
+            if let Some(set) = per_step.get(s.id.as_str()) {
+                self.students_per_step
+                    .insert(s.id.clone(), set.len() as u64);
+            }
+        }
+    }
+}
+
 /// The result of a run: actions in output order (triggered_on, student,
 /// ladder/step order, action order) and the summary.
 #[derive(Debug, Clone, Default)]

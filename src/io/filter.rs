@@ -8,10 +8,10 @@
 //! Different filters combine with *and*; the values of one repeated filter
 //! (`--student A --student B`) with *or*.
 
-use crate::eval::{ActionRecord, Roster, RunResult, RunSummary};
+use crate::eval::{Roster, RunResult};
 use crate::model::Policy;
 use chrono::NaiveDate;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::HashSet;
 
 /// The output filters.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -80,7 +80,7 @@ impl ActionFilter {
                     .as_ref()
                     .is_none_or(|s| s.contains(a.student.as_str()))
         });
-        recount(policy, &result.actions, &mut result.summary);
+        result.summary.count_actions(policy, &result.actions);
         result.summary.filtered = true;
     }
 
@@ -108,35 +108,10 @@ pub fn same_name(a: &str, b: &str) -> bool {
     a.trim().to_lowercase() == b.trim().to_lowercase()
 }
 
-/// Recount `actions_per_role`, `students_per_step` and `duo_reports` over
-/// `actions` (the same counting as the interpreter's).
-pub fn recount(policy: &Policy, actions: &[ActionRecord], summary: &mut RunSummary) {
-    summary.actions_per_role = BTreeMap::new();
-    summary.students_per_step = BTreeMap::new();
-    summary.duo_reports = 0;
-    let mut per_step: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    for a in actions {
-        for r in &a.roles {
-            *summary.actions_per_role.entry(r.clone()).or_default() += 1;
-        }
-        per_step.entry(&a.step).or_default().insert(&a.student);
-        if a.kind == "duo_report" {
-            summary.duo_reports += 1;
-        }
-    }
-    for s in &policy.steps {
-        if let Some(set) = per_step.get(s.id.as_str()) {
-            summary
-                .students_per_step
-                .insert(s.id.clone(), set.len() as u64);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::eval::StudentInfo;
+    use crate::eval::{RunSummary, StudentInfo};
     use crate::io::testutil::{d, policy, sample_action};
 
     fn result() -> RunResult {
