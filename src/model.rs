@@ -432,6 +432,24 @@ pub enum ActionKindTag {
 }
 
 impl ActionKindTag {
+    /// Every action kind, in declaration order (the order in which their
+    /// names are listed in messages).
+    pub const ALL: [ActionKindTag; 8] = [
+        ActionKindTag::Task,
+        ActionKindTag::Inform,
+        ActionKindTag::Mail,
+        ActionKindTag::Appointment,
+        ActionKindTag::Sanction,
+        ActionKindTag::MakeUp,
+        ActionKindTag::DuoReport,
+        ActionKindTag::Referral,
+    ];
+
+    /// The names of [`ActionKindTag::ALL`], in that order.
+    pub fn names() -> [&'static str; 8] {
+        Self::ALL.map(|k| k.as_str())
+    }
+
     /// The name used in policies and output.
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -448,17 +466,7 @@ impl ActionKindTag {
 
     /// Parse a name used in `since last X`.
     pub fn from_name(s: &str) -> Option<Self> {
-        Some(match s {
-            "task" => ActionKindTag::Task,
-            "inform" => ActionKindTag::Inform,
-            "mail" => ActionKindTag::Mail,
-            "appointment" => ActionKindTag::Appointment,
-            "sanction" => ActionKindTag::Sanction,
-            "make_up" => ActionKindTag::MakeUp,
-            "duo_report" => ActionKindTag::DuoReport,
-            "referral" => ActionKindTag::Referral,
-            _ => return None,
-        })
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
 }
 
@@ -527,4 +535,18 @@ pub struct ActionDef {
     pub after: Option<usize>,
     /// The action's line.
     pub span: Span,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ActionKindTag;
+
+    #[test]
+    fn action_kind_names_read_back() {
+        for k in ActionKindTag::ALL {
+            assert_eq!(ActionKindTag::from_name(k.as_str()), Some(k));
+        }
+        assert_eq!(ActionKindTag::names()[5], "make_up");
+        assert_eq!(ActionKindTag::from_name("makeup"), None);
+    }
 }

@@ -366,16 +366,7 @@ impl<'a> Checker<'_> {
             return ScopeDef::SinceActionKind(tag);
         }
         let mut known = self.steps.names();
-        known.extend([
-            "task",
-            "inform",
-            "mail",
-            "appointment",
-            "sanction",
-            "make_up",
-            "duo_report",
-            "referral",
-        ]);
+        known.extend(ActionKindTag::names());
         self.errs.push(
             CheckError::new(
                 Code::UnknownStep,

@@ -311,7 +311,11 @@ impl Resolver<'_> {
                         k.span,
                         "no such action kind",
                     )
-                    .help(unknown_help("action kinds", &k.node, &ACTION_KINDS)),
+                    .help(unknown_help(
+                        "action kinds",
+                        &k.node,
+                        &ActionKindTag::names(),
+                    )),
                 ),
             },
             ActionMatch::MakeUp(n) => check.make_up = Some(n.node),
@@ -401,18 +405,6 @@ impl Resolver<'_> {
         }
     }
 }
-
-/// The names of the action kinds.
-const ACTION_KINDS: [&str; 8] = [
-    "task",
-    "inform",
-    "mail",
-    "appointment",
-    "sanction",
-    "make_up",
-    "duo_report",
-    "referral",
-];
 
 fn matcher_span(m: &ActionMatch) -> Span {
     match m {
