@@ -608,3 +608,39 @@ fn csv_nl_reads_back_as_the_json_output() {
         }
     }
 }
+
+#[test]
+fn the_table_says_why_a_step_fired_once_per_firing() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = "S1,2022-09-05,1,late,10\nS1,2022-09-12,1,late,5\nS1,2022-09-19,2,late,7\n";
+    write(dir.path(), "data.csv", &format!("{HEADER}{rows}"));
+    let o = run(dir.path(), &["data.csv"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let table = stdout(&o);
+    let why = "      waarom: 3e te laat op 2022-09-19 (p2, 7 min); eerder 2022-09-05, 2022-09-12\n";
+    assert!(table.contains(why), "{table}");
+    assert!(table.lines().all(|l| l.chars().count() <= 100), "{table}");
+}
+
+#[test]
+fn the_table_tags_law_actions_and_counts_their_duo_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    // 20 truant lesson hours in one week: LAW16.
+    let mut text = HEADER.to_string();
+    for day in ["2022-09-05", "2022-09-06", "2022-09-07", "2022-09-08"] {
+        for p in 1..=5 {
+            text.push_str(&format!("S1,{day},{p},truancy,50\n"));
+        }
+    }
+    write(dir.path(), "data.csv", &text);
+    let o = run(dir.path(), &["data.csv"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let table = stdout(&o);
+    assert!(table.contains(" LAW16 [wet] "), "{table}");
+    assert!(table.contains("(cc "), "{table}");
+    let law_line = table
+        .lines()
+        .find(|l| l.starts_with("    waarvan wettelijk, LAW16 "))
+        .unwrap_or_else(|| panic!("{table}"));
+    assert!(law_line.ends_with(" 1"), "{law_line}");
+}

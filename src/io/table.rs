@@ -9,9 +9,9 @@
 //! summary gives the run's counts.
 
 use crate::eval::{ActionRecord, Roster, RunResult, RunSummary};
-use crate::model::Policy;
+use crate::model::{Policy, Thresholds, TriggerDef};
 use chrono::{Datelike, NaiveDate, Weekday};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
 
 /// Line width of the table.
@@ -45,7 +45,7 @@ pub fn write_table<W: Write>(
     if by_date.is_empty() {
         writeln!(w)?;
     }
-    write_summary(w, policy, &result.summary, filter)
+    write_summary(w, policy, &result.summary, &result.actions, filter)
 }
 
 /// Column widths and lookups for one table.
@@ -68,7 +68,7 @@ impl<'a> Table<'a> {
         };
         for a in actions {
             t.student_w = t.student_w.max(a.student.chars().count());
-            t.step_w = t.step_w.max(a.step.chars().count());
+            t.step_w = t.step_w.max(step_label(a).chars().count());
             let name = t.name(&a.student).map_or(0, |n| n.chars().count());
             t.name_w = t.name_w.max(name);
         }
@@ -119,10 +119,22 @@ impl<'a> Table<'a> {
         for a in actions {
             groups.entry(self.actor(a)).or_default().push(a);
         }
+        let mut explained: BTreeSet<&str> = BTreeSet::new();
         for ((_, actor), list) in &groups {
-            writeln!(w, "  {actor}")?;
-            for (a, n) in collapse(list) {
+            for (i, line) in wrap(actor, WIDTH - 4).iter().enumerate() {
+                let indent = if i == 0 { 2 } else { 4 };
+                writeln!(w, "{}{line}", " ".repeat(indent))?;
+            }
+            for members in collapse(list) {
+                let a = members[0];
+                let n = members.len();
                 self.write_action(w, a, n)?;
+                if explained.insert(firing(a)) {
+                    for line in wrap(&why(self.policy, a), WIDTH - WHY_INDENT) {
+                        writeln!(w, "{}{line}", " ".repeat(WHY_INDENT))?;
+                    }
+                }
+                explained.extend(members.iter().map(|m| firing(m)));
             }
         }
         writeln!(w)
@@ -135,11 +147,15 @@ impl<'a> Table<'a> {
             prefix.push_str(&pad(name, self.name_w));
             prefix.push(' ');
         }
-        prefix.push_str(&pad(&a.step, self.step_w));
+        prefix.push_str(&pad(&step_label(a), self.step_w));
         prefix.push_str("  ");
         let indent = prefix.chars().count();
         let text_w = WIDTH.saturating_sub(indent).max(MIN_TEXT);
         let mut text = a.text.clone();
+        if !a.cc.is_empty() {
+            let cc: Vec<String> = a.cc.iter().map(|r| self.role_lower(r)).collect();
+            text.push_str(&format!(" (cc {})", cc.join(", ")));
+        }
         if let Some(due) = a.due {
             text.push_str(&format!(" — uiterlijk {}", due.format("%Y-%m-%d")));
         }
@@ -158,13 +174,148 @@ impl<'a> Table<'a> {
         }
         Ok(())
     }
+
+    /// A role's display name, starting lowercase, for running text.
+    fn role_lower(&self, id: &str) -> String {
+        let name = self
+            .policy
+            .roles
+            .iter()
+            .find(|r| r.id == id)
+            .map_or(id, |r| r.name.as_str());
+        lower_first(name)
+    }
+}
+
+/// `name` with its first character lowercase.
+fn lower_first(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The step column: the step ID, tagged `[wet]` for a law.
+fn step_label(a: &ActionRecord) -> String {
+    if a.law {
+        format!("{} [wet]", a.step)
+    } else {
+        a.step.clone()
+    }
+}
+
+/// The identity of the firing an action belongs to: its `id` without the
+/// last part (the action's label).
+fn firing(a: &ActionRecord) -> &str {
+    a.id.rsplit_once('/').map_or(a.id.as_str(), |(f, _)| f)
+}
+
+/// N of a step that fires `at N` registrations, once.
+fn at_threshold(policy: &Policy, a: &ActionRecord) -> Option<usize> {
+    let step = policy.steps.get(a.step_index).filter(|s| s.id == a.step);
+    let step = step.or_else(|| policy.steps.iter().find(|s| s.id == a.step))?;
+    match &step.trigger {
+        TriggerDef::Threshold {
+            thresholds: Thresholds::At(n),
+            extra: None,
+            ..
+        } if n.hundredths % 100 == 0 && n.hundredths > 0 => {
+            usize::try_from(n.hundredths / 100).ok()
+        }
+        _ => None,
+    }
+}
+
+/// Indent of a `waarom:` line: under the student ID, two further in.
+const WHY_INDENT: usize = 6;
+
+/// Evidence dates shown in a `waarom:` line before `…`.
+const WHY_DATES: usize = 3;
+
+/// Why a firing happened, in Dutch, from its trigger and evidence:
+/// `waarom: 3e te laat op 2022-09-19 (p2, 7 min); eerder 2022-09-05, 2022-09-12`.
+fn why(policy: &Policy, a: &ActionRecord) -> String {
+    let kind_name = |k: &str| {
+        let name = policy
+            .kinds
+            .iter()
+            .find(|d| d.id == k)
+            .map_or(k, |d| d.name.as_str());
+        lower_first(name)
+    };
+    let mut text = String::from("waarom: ");
+    let mut counted = false;
+    let earlier: Vec<&crate::eval::Evidence> = match &a.trigger {
+        Some(t) => {
+            counted = at_threshold(policy, a) == Some(a.evidence.len())
+                && a.evidence.iter().all(|e| e.kind == t.kind)
+                && a.evidence.last() == Some(t);
+            if counted {
+                text.push_str(&format!("{}e ", a.evidence.len()));
+            }
+            text.push_str(&format!(
+                "{} op {}",
+                kind_name(&t.kind),
+                t.date.format("%Y-%m-%d")
+            ));
+            if let Some(p) = t.period {
+                text.push_str(&format!(" (p{p}, {} min)", t.minutes));
+            }
+            let mut rest: Vec<&crate::eval::Evidence> = a.evidence.iter().collect();
+            if let Some(i) = rest.iter().rposition(|e| *e == t) {
+                rest.remove(i);
+            }
+            rest
+        }
+        None => {
+            text.push_str("uitgestelde melding, geen nieuwe registratie");
+            a.evidence.iter().collect()
+        }
+    };
+    let mut dates: Vec<NaiveDate> = earlier.iter().map(|e| e.date).collect();
+    dates.dedup();
+    if !dates.is_empty() {
+        let label = if a.trigger.is_some() {
+            "eerder"
+        } else {
+            "op grond van"
+        };
+        let count = if !counted && earlier.len() > 1 && earlier.len() != dates.len().min(WHY_DATES)
+        {
+            format!(" ({} registraties)", earlier.len())
+        } else {
+            String::new()
+        };
+        // As many dates as fit on one line, at most WHY_DATES.
+        let fits = |(k, count): (usize, &str)| {
+            let mut shown: Vec<String> = dates
+                .iter()
+                .take(k)
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .collect();
+            if dates.len() > k {
+                shown.push("…".into());
+            }
+            format!("; {label} {}{count}", shown.join(", "))
+        };
+        let room = (WIDTH - WHY_INDENT).saturating_sub(text.chars().count());
+        let part = (1..=WHY_DATES.min(dates.len()))
+            .rev()
+            .flat_map(|k| [(k, count.as_str()), (k, "")])
+            .map(fits)
+            .find(|p| p.chars().count() <= room)
+            .unwrap_or_else(|| fits((1, "")));
+        text.push_str(&part);
+    }
+    text
 }
 
 /// Identical lines (same student, step, text, due date and optionality, as
 /// when a step fires once per lesson hour) as one line with a count, in
 /// order of first appearance.
-fn collapse<'r>(list: &[&'r ActionRecord]) -> Vec<(&'r ActionRecord, usize)> {
-    let mut out: Vec<(&ActionRecord, usize)> = Vec::new();
+fn collapse<'r>(list: &[&'r ActionRecord]) -> Vec<Vec<&'r ActionRecord>> {
+    let mut out: Vec<Vec<&ActionRecord>> = Vec::new();
     let mut index: BTreeMap<(&str, &str, &str, Option<NaiveDate>, bool), usize> = BTreeMap::new();
     for a in list {
         let key = (
@@ -175,10 +326,10 @@ fn collapse<'r>(list: &[&'r ActionRecord]) -> Vec<(&'r ActionRecord, usize)> {
             a.optional,
         );
         match index.get(&key) {
-            Some(&i) => out[i].1 += 1,
+            Some(&i) => out[i].push(a),
             None => {
                 index.insert(key, out.len());
-                out.push((a, 1));
+                out.push(vec![a]);
             }
         }
     }
@@ -283,11 +434,13 @@ fn count_line<W: Write>(w: &mut W, indent: usize, label: &str, n: u64) -> io::Re
     writeln!(w, "{}{label} {n:>8}", " ".repeat(indent))
 }
 
-/// Write the closing summary; `filter` as for [`write_table`].
+/// Write the closing summary; `actions` are the actions written (for the
+/// DUO reports of a law), `filter` as for [`write_table`].
 pub fn write_summary<W: Write>(
     w: &mut W,
     policy: &Policy,
     s: &RunSummary,
+    actions: &[ActionRecord],
     filter: Option<&str>,
 ) -> io::Result<()> {
     let heading = "── Samenvatting ";
@@ -330,6 +483,20 @@ pub fn write_summary<W: Write>(
         s.after_as_of,
     )?;
     count_line(w, 2, "DUO-meldingen", s.duo_reports)?;
+    // The DUO reports of each law, in policy order (a law without any: 0).
+    let mut per_law: BTreeMap<&str, u64> = BTreeMap::new();
+    for step in policy.steps.iter().filter(|st| st.law) {
+        per_law.insert(&step.id, 0);
+    }
+    for a in actions.iter().filter(|a| a.law && a.kind == "duo_report") {
+        *per_law.entry(&a.step).or_default() += 1;
+    }
+    let law_order = |id: &str| policy.steps.iter().position(|st| st.id == id);
+    let mut laws: Vec<(&str, u64)> = per_law.into_iter().collect();
+    laws.sort_by_key(|(id, _)| law_order(id).unwrap_or(usize::MAX));
+    for (id, n) in laws {
+        count_line(w, 4, &format!("waarvan wettelijk, {id}"), n)?;
+    }
     writeln!(w, "  acties per rol")?;
     for role in &policy.roles {
         let n = s.actions_per_role.get(&role.id).copied().unwrap_or(0);
@@ -377,6 +544,7 @@ fn write_missing_days<W: Write>(w: &mut W, days: &[NaiveDate]) -> io::Result<()>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::RoleDef;
 
     #[test]
     fn wraps_at_word_boundaries() {
@@ -424,16 +592,127 @@ mod tests {
 ── maandag 19 september 2022 ───────────────────────────────────────────────────────────────────────
   Verzuimcoördinator
     S1 Anna de Vries L3  Signaleert (2×)
+      waarom: late op 2022-09-19 (p2, 7 min)
   Mentor (mw. A. Jansen)
     S1 Anna de Vries L3  Koppelt terug — uiterlijk 2022-09-21 (optioneel)
 
 ── dinsdag 20 september 2022 ───────────────────────────────────────────────────────────────────────
   Verzuimcoördinator
     S1 Anna de Vries L3  Signaleert
+      waarom: late op 2022-09-19 (p2, 7 min)
 
 ── Samenvatting ";
         assert!(text.starts_with(expected), "{text}");
         assert!(text.lines().all(|l| l.chars().count() <= WIDTH), "{text}");
+    }
+
+    fn ev(date: &str, period: u32) -> crate::eval::Evidence {
+        crate::eval::Evidence {
+            date: crate::io::testutil::d(date),
+            period: Some(period),
+            kind: "late".into(),
+            minutes: 7,
+        }
+    }
+
+    #[test]
+    fn explains_firings_shows_cc_and_tags_law_actions() {
+        use crate::io::testutil::{policy, sample_action};
+        let mut policy = policy();
+        policy.kinds[0].name = "Te laat".into();
+        policy.roles.push(RoleDef {
+            id: "parents".into(),
+            name: "Ouders/verzorgers".into(),
+        });
+        let mut l3 = sample_action();
+        l3.id = "L3/S1/2022-2023/a1".into();
+        l3.cc = vec!["parents".into(), "mentor".into()];
+        l3.evidence = vec![
+            ev("2022-09-05", 1),
+            ev("2022-09-12", 1),
+            ev("2022-09-19", 2),
+        ];
+        let mut l3b = l3.clone();
+        l3b.id = "L3/S1/2022-2023/a2".into();
+        l3b.text = "Plant in".into();
+        l3b.cc = vec![];
+        let mut law = sample_action();
+        law.id = "LAW16/S1/2022-2023/since-2022-08-31/2022-09-19/a1".into();
+        law.step = "LAW16".into();
+        law.ladder = None;
+        law.law = true;
+        law.kind = "duo_report";
+        law.text = "16-uursmelding".into();
+        law.trigger = None;
+        law.evidence = ["2022-09-01", "2022-09-02", "2022-09-05", "2022-09-06"]
+            .iter()
+            .map(|x| ev(x, 1))
+            .collect();
+        let summary = RunSummary {
+            duo_reports: 3,
+            ..RunSummary::default()
+        };
+        let result = RunResult {
+            actions: vec![l3, l3b, law],
+            summary,
+        };
+        let mut out = Vec::new();
+        write_table(&mut out, &policy, None, &result, None).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let expected = "\
+  Verzuimcoördinator
+    S1 L3           Signaleert (cc ouders/verzorgers, mentor)
+      waarom: te laat op 2022-09-19 (p2, 7 min); eerder 2022-09-05, 2022-09-12
+    S1 L3           Plant in
+    S1 LAW16 [wet]  16-uursmelding
+      waarom: uitgestelde melding, geen nieuwe registratie; op grond van 2022-09-01, 2022-09-02, …
+";
+        assert!(text.contains(expected), "{text}");
+        assert!(text.contains("  DUO-meldingen "), "{text}");
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with("    waarvan wettelijk, LAW16 ") && l.ends_with(" 1")),
+            "{text}"
+        );
+        assert!(text.lines().all(|l| l.chars().count() <= WIDTH), "{text}");
+    }
+
+    #[test]
+    fn long_group_headings_wrap_within_the_width() {
+        use crate::io::testutil::{policy, sample_action};
+        let mut policy = policy();
+        for (id, name) in [
+            ("lpa", "Leerplichtambtenaar"),
+            ("cll", "Coördinator leerlingzaken"),
+            ("iot", "Intern ondersteuningsteam"),
+            ("sa", "Schoolarts"),
+        ] {
+            policy.roles.push(RoleDef {
+                id: id.into(),
+                name: name.into(),
+            });
+        }
+        let mut a = sample_action();
+        a.roles = ["vc", "mentor", "lpa", "cll", "iot", "sa"]
+            .map(String::from)
+            .to_vec();
+        a.roles_join = "and";
+        let result = RunResult {
+            actions: vec![a],
+            summary: RunSummary::default(),
+        };
+        let mut out = Vec::new();
+        write_table(&mut out, &policy, None, &result, None).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.lines().all(|l| l.chars().count() <= WIDTH), "{text}");
+        assert!(
+            text.contains("  Verzuimcoördinator en Mentor en Leerplichtambtenaar en"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\n    Schoolarts\n") || text.contains(" en Schoolarts\n"),
+            "{text}"
+        );
     }
 
     #[test]
