@@ -644,3 +644,30 @@ fn the_table_tags_law_actions_and_counts_their_duo_reports() {
         .unwrap_or_else(|| panic!("{table}"));
     assert!(law_line.ends_with(" 1"), "{law_line}");
 }
+
+#[test]
+fn a_roster_group_without_roster_is_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "data.csv",
+        &format!("{HEADER}S1,2022-09-05,1,late,4\n"),
+    );
+    let o = run(dir.path(), &["data.csv", "--error-format", "json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("\"severity\":\"warning\""), "{err}");
+    assert!(err.contains("verzuim::data::no-roster"), "{err}");
+    assert!(
+        err.contains(
+            "group `previous_year_high` (\\\"veel verzuim 21/22\\\") takes its members from the roster"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("pass --roster FILE"), "{err}");
+    // With a roster: no warning.
+    write(dir.path(), "roster.csv", "student,name\nS1,Anna\n");
+    let o = run(dir.path(), &["data.csv", "--roster", "roster.csv"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(!stderr(&o).contains("no-roster"), "{}", stderr(&o));
+}

@@ -84,6 +84,38 @@ pub struct MergedNote {
     pub message: String,
 }
 
+/// A run without `--roster` of a policy with a group whose members come
+/// from the roster: no student is in it.
+#[derive(Debug, Error, Diagnostic)]
+#[error(
+    "the policy's group `{id}` (\"{name}\") takes its members from the roster; without --roster no student is in it"
+)]
+#[diagnostic(
+    code("verzuim::data::no-roster"),
+    severity(Warning),
+    help("pass --roster FILE")
+)]
+pub struct NoRosterWarning {
+    /// The group's ID.
+    pub id: String,
+    /// The group's name.
+    pub name: String,
+}
+
+/// Warn about each roster-membership group when no roster is given.
+fn warn_no_roster(args: &RunArgs, policy: &Policy, reporter: &Reporter) {
+    if args.roster.is_some() {
+        return;
+    }
+    for g in policy.groups.iter().filter(|g| g.conditions.is_empty()) {
+        let w = NoRosterWarning {
+            id: g.id.clone(),
+            name: g.name.clone(),
+        };
+        reporter.report(&miette::Report::new(w));
+    }
+}
+
 /// Run `run`.
 pub fn run(args: &RunArgs, reporter: &Reporter) -> Outcome {
     let filter = args.filter();
@@ -121,6 +153,7 @@ pub fn run(args: &RunArgs, reporter: &Reporter) -> Outcome {
     };
     let outcome = out.write(args.format, &result, reporter);
     progress.clear();
+    warn_no_roster(args, &policy, reporter);
     if matches!(args.format, OutputFormat::Csv | OutputFormat::CsvNl) {
         note_merges(&read, reporter);
     }
