@@ -671,3 +671,31 @@ fn a_roster_group_without_roster_is_warned_about() {
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(!stderr(&o).contains("no-roster"), "{}", stderr(&o));
 }
+
+#[test]
+fn as_of_outside_the_school_year_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "data.csv",
+        &format!("{HEADER}S1,2022-09-05,1,late,4\n"),
+    );
+    for bad in ["2022-08-28", "2023-08-01", "2021-09-06"] {
+        let o = run(dir.path(), &["data.csv", "--as-of", bad]);
+        assert_eq!(code(&o), 2, "{bad}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(
+            err.contains("outside the policy's school year 2022-2023"),
+            "{err}"
+        );
+        assert!(
+            err.contains("2022-08-29") && err.contains("2023-07-31"),
+            "{err}"
+        );
+        assert!(stdout(&o).is_empty());
+    }
+    for good in ["2022-08-29", "2023-07-31"] {
+        let o = run(dir.path(), &["data.csv", "--as-of", good]);
+        assert_eq!(code(&o), 0, "{good}: {}", stderr(&o));
+    }
+}

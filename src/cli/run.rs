@@ -127,6 +127,10 @@ pub fn run(args: &RunArgs, reporter: &Reporter) -> Outcome {
         Ok(p) => p,
         Err(o) => return o,
     };
+    if let Err(e) = check_as_of(args.as_of, &policy) {
+        reporter.error(e);
+        return Outcome::Usage;
+    }
     let (read, roster, progress) = match read_inputs(args, &policy, reporter) {
         Ok(x) => x,
         Err(o) => return o,
@@ -179,6 +183,33 @@ fn check_usage(args: &RunArgs, filter: &ActionFilter) -> Result<(), CliError> {
         };
         let msg = format!("{flag} needs a roster: the mentors and classes come from it");
         return Err(usage(&msg, Some("add --roster FILE")));
+    }
+    Ok(())
+}
+
+/// `--as-of` must lie in the policy's school year: from its first school
+/// day up to and including 31 July of its end year.
+fn check_as_of(as_of: Option<NaiveDate>, policy: &Policy) -> Result<(), CliError> {
+    let Some(as_of) = as_of else {
+        return Ok(());
+    };
+    let (start_year, end_year) = policy.school_year;
+    let first = policy
+        .calendar
+        .school_days()
+        .first()
+        .copied()
+        .or_else(|| NaiveDate::from_ymd_opt(start_year, 8, 1));
+    let last = NaiveDate::from_ymd_opt(end_year, 7, 31);
+    let (Some(first), Some(last)) = (first, last) else {
+        return Ok(());
+    };
+    if as_of < first || as_of > last {
+        let msg = format!(
+            "--as-of {as_of} is outside the policy's school year {start_year}-{end_year} ({first} .. {last})"
+        );
+        let help = format!("give a date from {first} to {last}");
+        return Err(usage(&msg, Some(&help)));
     }
     Ok(())
 }
