@@ -699,3 +699,39 @@ fn as_of_outside_the_school_year_is_a_usage_error() {
         assert_eq!(code(&o), 0, "{good}: {}", stderr(&o));
     }
 }
+
+#[test]
+fn an_unknown_mentor_gets_the_closest_roster_names() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "data.csv",
+        &format!("{HEADER}S1,2022-09-05,1,late,4\n"),
+    );
+    write(
+        dir.path(),
+        "roster.csv",
+        "student,mentor\nS1,dhr. K. van den Berg\nS2,mw. I. de Jong\nS3,mw. O. de Jong\n",
+    );
+    let cases = [
+        ("van den Berg", "did you mean `dhr. K. van den Berg`?"),
+        (
+            "DE JONG",
+            "did you mean one of: `mw. I. de Jong`, `mw. O. de Jong`?",
+        ),
+        (
+            "dhr. K. van den Brg",
+            "did you mean `dhr. K. van den Berg`?",
+        ),
+    ];
+    for (given, help) in cases {
+        let o = run(
+            dir.path(),
+            &["data.csv", "--roster", "roster.csv", "--mentor", given],
+        );
+        assert_eq!(code(&o), 2, "{given}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(err.contains(&format!("has the mentor `{given}`")), "{err}");
+        assert!(err.contains(help), "{given}: {err}");
+    }
+}

@@ -235,15 +235,21 @@ fn check_filter(
     let Some(roster) = roster else {
         return Ok(());
     };
+    let mentors: std::collections::BTreeSet<&str> = roster
+        .students
+        .values()
+        .filter_map(|i| i.mentor.as_deref())
+        .collect();
     for m in &filter.mentors {
-        if !roster
-            .students
-            .values()
-            .any(|i| i.mentor.as_deref().is_some_and(|v| same_name(m, v)))
-        {
+        if !mentors.iter().any(|v| same_name(m, v)) {
             let msg = format!("no student in the roster has the mentor `{m}`");
-            let help = "write the mentor as in the roster's `mentor` column (case is ignored)";
-            return Err(usage(&msg, Some(help)));
+            let help = match similar_names(m, &mentors).as_slice() {
+                [] => "write the mentor as in the roster's `mentor` column (case is ignored)"
+                    .to_string(),
+                [one] => format!("did you mean `{one}`?"),
+                many => format!("did you mean one of: `{}`?", many.join("`, `")),
+            };
+            return Err(usage(&msg, Some(&help)));
         }
     }
     let classes: Vec<&str> = roster
@@ -261,6 +267,28 @@ fn check_filter(
         }
     }
     Ok(())
+}
+
+/// Roster names close to `given`: those containing it, or contained in
+/// it, ignoring case (at most 3, sorted); else the one nearest in spelling.
+fn similar_names<'a>(given: &str, names: &std::collections::BTreeSet<&'a str>) -> Vec<&'a str> {
+    let g = given.trim().to_lowercase();
+    if g.is_empty() {
+        return Vec::new();
+    }
+    let mut found: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| {
+            let n = n.to_lowercase();
+            n.contains(&g) || g.contains(&n)
+        })
+        .collect();
+    if found.is_empty() {
+        found.extend(did_you_mean(given, names.iter().copied()));
+    }
+    found.truncate(3);
+    found
 }
 
 fn usage(message: &str, help: Option<&str>) -> CliError {
