@@ -735,3 +735,36 @@ fn an_unknown_mentor_gets_the_closest_roster_names() {
         assert!(err.contains(help), "{given}: {err}");
     }
 }
+
+#[test]
+fn a_semicolon_separated_events_file_reads_like_a_comma_separated_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = "S1,2022-09-05,1,late,10\nS1,2022-09-12,1,late,5\nS1,2022-09-19,2,late,7\n";
+    write(dir.path(), "comma.csv", &format!("{HEADER}{rows}"));
+    // Dutch Excel: `;`, CRLF, a byte-order mark, quoted fields.
+    let nl = format!("\u{feff}{}", format!("{HEADER}{rows}").replace(',', ";"))
+        .replace("S1;2022-09-12", "\"S1\";2022-09-12")
+        .replace('\n', "\r\n");
+    write(dir.path(), "excel.csv", &nl);
+    let expected = json_run(dir.path(), &["comma.csv"]);
+    let o = run(dir.path(), &["excel.csv", "--format", "json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(!stderr(&o).contains("×"), "{}", stderr(&o));
+    let (actions, summary) = json_run(dir.path(), &["excel.csv"]);
+    assert_eq!(actions, expected.0);
+    assert_eq!(summary, expected.1);
+    assert_eq!(actions.len(), 1);
+    // A bad value is still located by its column.
+    write(
+        dir.path(),
+        "bad.csv",
+        "student;date;period;kind;minutes\nS1;2022-09-05;1;lat;10\n",
+    );
+    let o = run(dir.path(), &["bad.csv"]);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).contains("bad.csv:2:17: unknown kind `lat`"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -40,20 +40,28 @@ pub struct CsvRows<'a> {
     text: &'a str,
     reader: csv::Reader<&'a [u8]>,
     record: StringRecord,
+    delimiter: u8,
     done: bool,
 }
 
 impl<'a> CsvRows<'a> {
     /// Start reading `text` (comma-separated, `"` quotes).
     pub fn new(text: &'a str) -> CsvRows<'a> {
+        CsvRows::with_delimiter(text, b',')
+    }
+
+    /// Start reading `text` separated by `delimiter` (an ASCII byte).
+    pub fn with_delimiter(text: &'a str, delimiter: u8) -> CsvRows<'a> {
         let reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
+            .delimiter(delimiter)
             .from_reader(text.as_bytes());
         CsvRows {
             text,
             reader,
             record: StringRecord::new(),
+            delimiter,
             done: false,
         }
     }
@@ -74,7 +82,7 @@ impl<'a> CsvRows<'a> {
             }
             byte += 1;
         }
-        let columns = field_columns(self.text, byte, self.record.len());
+        let columns = field_columns(self.text, byte, self.record.len(), self.delimiter as char);
         let fields = self.record.iter().map(|f| f.trim().to_string()).collect();
         Row {
             line,
@@ -114,7 +122,7 @@ impl Iterator for CsvRows<'_> {
 
 /// The 1-based character column of each of the first `n` fields of the
 /// record starting at byte `start` of `text`.
-fn field_columns(text: &str, start: usize, n: usize) -> Vec<u64> {
+fn field_columns(text: &str, start: usize, n: usize, delimiter: char) -> Vec<u64> {
     let rest = text.get(start..).unwrap_or("");
     let mut cols = Vec::with_capacity(n);
     let mut chars = rest.chars().peekable();
@@ -134,7 +142,7 @@ fn field_columns(text: &str, start: usize, n: usize) -> Vec<u64> {
                 } else {
                     quoted = false;
                 }
-            } else if !quoted && c == ',' {
+            } else if !quoted && c == delimiter {
                 break;
             } else if !quoted && (c == '\n' || c == '\r') {
                 return fill(cols, n, col - 1);
@@ -169,6 +177,16 @@ mod tests {
         assert_eq!(rows[1].columns, vec![1, 4, 12]);
         assert_eq!(rows[2].line, 4);
         assert_eq!(rows[2].columns, vec![1, 4, 5]);
+    }
+
+    #[test]
+    fn semicolon_columns_follow_fields() {
+        let text = "a;b\nS1;\"x;y\"\n";
+        let rows: Vec<Row> = CsvRows::with_delimiter(text, b';')
+            .filter_map(Result::ok)
+            .collect();
+        assert_eq!(rows[1].fields, vec!["S1", "x;y"]);
+        assert_eq!(rows[1].columns, vec![1, 4]);
     }
 
     #[test]

@@ -210,7 +210,8 @@ impl FileCtx<'_> {
 
     fn parse_csv(&self, out: &mut Collected, errors: &mut Vec<DataError>) {
         let file = self.file.name.as_str();
-        let mut rows = CsvRows::new(&self.file.text);
+        let delimiter = detect_delimiter(&self.file.text);
+        let mut rows = CsvRows::with_delimiter(&self.file.text, delimiter);
         let expected = "expected a header line: student,date,period,kind,minutes".to_string();
         let header = match header_row(file, &mut rows, expected)
             .and_then(|h| Columns::from_header(file, &h))
@@ -243,6 +244,18 @@ impl FileCtx<'_> {
                 self.report(end as u64);
             }
         }
+    }
+}
+
+/// The field separator of an events CSV: `;` when the header line (the
+/// first non-blank line) has a `;` and no `,`, as Dutch Excel writes it;
+/// else `,`.
+pub fn detect_delimiter(text: &str) -> u8 {
+    let header = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    if header.contains(';') && !header.contains(',') {
+        b';'
+    } else {
+        b','
     }
 }
 
