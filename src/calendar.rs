@@ -204,9 +204,10 @@ impl Calendar {
             return date;
         }
         if let Some(i) = self.day_index(date)
-            && ((i + n) as usize) < self.days.len()
+            && let Some(j) = i.checked_add(n)
+            && (j as usize) < self.days.len()
         {
-            return self.days[(i + n) as usize];
+            return self.days[j as usize];
         }
         let mut d = date;
         let mut left = n;

@@ -36,12 +36,28 @@ pub fn attach(
         .collect()
 }
 
+/// True when a label of `diag` starts beyond column 60,000 of its line.
+fn has_far_label(diag: &dyn Diagnostic) -> bool {
+    let (Some(src), Some(labels)) = (diag.source_code(), diag.labels()) else {
+        return false;
+    };
+    labels.into_iter().any(|l| {
+        src.read_span(l.inner(), 0, 0)
+            .is_ok_and(|c| c.column() > 60_000 || c.span().len() > 60_000)
+    })
+}
+
 /// Renders one report in `format`. `width` is the line width for the human
 /// format; `color` adds ANSI colours to it. The result ends with a newline.
 pub fn render(report: &Report, format: ErrorFormat, width: usize, color: bool) -> String {
     let diag: &dyn Diagnostic = report.as_ref();
     let mut out = String::new();
     let rendered = match format {
+        // miette's graphical handler panics on labels past column 65,535:
+        // such diagnostics are written in the plain format instead.
+        ErrorFormat::Human if has_far_label(diag) => {
+            NarratableReportHandler::new().render_report(&mut out, &PlainView::new(diag))
+        }
         ErrorFormat::Human => {
             let theme = if color {
                 GraphicalTheme::unicode()

@@ -73,6 +73,9 @@ impl Checker<'_> {
     ) -> Option<ActionDef> {
         let roles = self.roles(&a.roles);
         let cc = self.roles(&a.cc);
+        if let Some((n, _)) = &a.due {
+            self.errs.extend(super::error::too_long(n, "a due time"));
+        }
         let kind = self.action_kind(&a.kind);
         let after = match &a.after {
             None => Some(None),

@@ -232,6 +232,18 @@ fn periods(
         );
         return;
     }
+    if last.node > super::error::MAX_PERIOD {
+        errs.push(
+            CheckError::new(
+                Code::AmountTooLarge,
+                format!("period {} is beyond the last possible period", last.node),
+                last.span,
+                format!("at most {}", super::error::MAX_PERIOD),
+            )
+            .help("lesson periods are numbered 1 to 24 at most; give the day's real last period"),
+        );
+        return;
+    }
     check_weekend(weekdays, errs);
     for wd in weekdays {
         let i = wd.node.num_days_from_monday() as usize;

@@ -180,6 +180,8 @@ impl Checker<'_> {
             );
             return None;
         }
+        self.errs
+            .extend(super::error::too_long(&w.amount, "a window"));
         self.check_window_fits(w, scope);
         Some((w.amount.node, w.unit.node))
     }
@@ -504,6 +506,8 @@ impl Checker<'_> {
             }
             Some(Deadline::EndOfSchoolWeek(_)) => Some(DeadlineDef::EndOfSchoolWeek),
             Some(Deadline::Within(amount, unit)) => {
+                self.errs
+                    .extend(super::error::too_long(amount, "a deadline"));
                 Some(DeadlineDef::Within(amount.node, unit.node))
             }
         };

@@ -68,6 +68,9 @@ pub enum Code {
     RepeatOnRepeatingTrigger,
     /// A zero where zero makes no sense (`every 0th`, `for 0 minutes`, …).
     ZeroAmount,
+    /// A due time, throttle, deadline or window longer than a year, or a
+    /// lesson period number above 24.
+    AmountTooLarge,
     /// An impossible date such as `2023-02-30`.
     InvalidDate,
     /// A range whose end lies before its start.
@@ -166,6 +169,7 @@ impl Code {
             FractionalThreshold => "fractional-threshold",
             RepeatOnRepeatingTrigger => "repeat-on-repeating-trigger",
             ZeroAmount => "zero-amount",
+            AmountTooLarge => "amount-too-large",
             InvalidDate => "invalid-date",
             RangeReversed => "range-reversed",
             EmptyFilter => "empty-filter",
@@ -365,4 +369,28 @@ mod tests {
         );
         assert_eq!(unknown_help("groups", "g", &[]), "no groups are declared");
     }
+}
+
+/// The longest due time, throttle, deadline or window, in days or school
+/// days: a year. Longer amounts cannot mean anything within one school year
+/// (and would overflow date arithmetic).
+pub const MAX_DAYS: u32 = 366;
+
+/// The highest lesson period number.
+pub const MAX_PERIOD: u32 = 24;
+
+/// An error when `amount` (days or school days) is longer than a year.
+pub fn too_long(amount: &crate::span::Spanned<u32>, what: &str) -> Option<CheckError> {
+    (amount.node > MAX_DAYS).then(|| {
+        CheckError::new(
+            Code::AmountTooLarge,
+            format!(
+                "{what} of {} days is longer than a school year",
+                amount.node
+            ),
+            amount.span,
+            format!("at most {MAX_DAYS}"),
+        )
+        .help("amounts of days count within one school year; give at most 366")
+    })
 }

@@ -404,6 +404,8 @@ impl<'a> Checker<'_> {
                     .help("give a positive number of days, or remove `at most once per …`"),
                 );
             }
+            self.errs
+                .extend(super::error::too_long(&t.amount, "a throttle"));
             (t.amount.node, t.unit.node)
         });
         let what = if ctx.rule.is_some_and(|r| r.law) {

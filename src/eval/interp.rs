@@ -383,7 +383,14 @@ impl StudentCtx<'_> {
             Thresholds::Each { from, to } => (from.hundredths, 100, Some(to.hundredths)),
             Thresholds::At(_) => return Vec::new(),
         };
-        let stride = stride.max(1);
+        // Exact in i128: thresholds may be written as large as the parser
+        // allows.
+        let (from, stride, to) = (
+            i128::from(from),
+            i128::from(stride.max(1)),
+            to.map(i128::from),
+        );
+        let (prev, v, scale) = (i128::from(prev), i128::from(v), i128::from(scale));
         // t_k = from + k·stride (hundredths); crossed iff prev·100 < t_k·scale ≤ v·100.
         let k_min = if from * scale > prev * 100 {
             0
@@ -397,6 +404,7 @@ impl StudentCtx<'_> {
             if t * scale > v * 100 || to.is_some_and(|to| t > to) {
                 break;
             }
+            let Ok(t) = i64::try_from(t) else { break };
             let ok = match extra {
                 Some((_, c)) => self.cond(c, d, start),
                 None => true,

@@ -318,7 +318,8 @@ pub(crate) fn increment(func: MeasureFn, fact: &Fact) -> i64 {
 /// `16` clock hours → 960 minutes.
 pub(crate) fn threshold_base(func: MeasureFn, n: Number) -> i64 {
     let scale = if func == MeasureFn::ClockHours { 60 } else { 1 };
-    (n.hundredths * scale + 99).div_euclid(100)
+    let base = (i128::from(n.hundredths) * scale + 99).div_euclid(100);
+    i64::try_from(base).unwrap_or(i64::MAX)
 }
 
 /// Incremental state of one unwindowed cumulative measure (`count`,

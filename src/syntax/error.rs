@@ -227,6 +227,22 @@ pub enum SyntaxError {
         span: Span,
     },
 
+    /// A condition nested deeper than the parser allows.
+    #[error("this condition nests more than {limit} levels deep")]
+    #[diagnostic(
+        code("verzuim::syntax::too-deep"),
+        help(
+            "parentheses and `not`s nest too deeply; write the condition flatter, e.g. split it into several rules"
+        )
+    )]
+    TooDeep {
+        /// The nesting limit.
+        limit: usize,
+        /// Where the limit was passed.
+        #[label("nesting passes the limit here")]
+        span: Span,
+    },
+
     /// A bug in the parser: a parse tree that lowering does not understand.
     #[error("internal parser error: {message}")]
     #[diagnostic(
@@ -260,6 +276,7 @@ impl SyntaxError {
             | SyntaxError::MixedRoleJoin { span }
             | SyntaxError::ReversedRange { span, .. }
             | SyntaxError::TimeWithoutSanction { span }
+            | SyntaxError::TooDeep { span, .. }
             | SyntaxError::Internal { span, .. } => *span,
             SyntaxError::UnclosedBlock { open, .. } => *open,
         }

@@ -41,6 +41,16 @@ pub(crate) struct Scan {
     pub errors: Vec<SyntaxError>,
     /// Positions of `{` (true) and `}` (false) outside strings and comments.
     pub braces: Vec<(usize, bool)>,
+    /// The first place where a condition nests deeper than [`MAX_NESTING`].
+    pub too_deep: Option<SyntaxError>,
+}
+
+/// True when the word `not` starts at byte `i` of `src`.
+fn is_not_word(src: &str, i: usize) -> bool {
+    let word = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
+    src[i..].starts_with("not")
+        && !src[..i].chars().next_back().is_some_and(word)
+        && !src[i + 3..].chars().next().is_some_and(word)
 }
 
 /// Where the scanner is.
@@ -50,11 +60,19 @@ enum State {
     Comment(usize),
 }
 
+/// How deeply a condition may nest: open parentheses plus `not`s within one
+/// condition. Far beyond any real policy; deeper input would exhaust the
+/// parser's stack.
+pub(crate) const MAX_NESTING: usize = 64;
+
 /// Scans `src` once; never fails.
 pub(crate) fn scan(src: &str) -> Scan {
     let mut out = Scan::default();
     let mut state = State::Code;
     let mut str_start = 0;
+    // Nesting of the current condition: open parentheses and `not`s since
+    // the last brace.
+    let (mut parens, mut nots) = (0usize, 0usize);
     let mut chars = src.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
         match state {
@@ -64,8 +82,24 @@ pub(crate) fn scan(src: &str) -> Scan {
                     state = State::Str;
                     str_start = i;
                 }
-                '{' => out.braces.push((i, true)),
-                '}' => out.braces.push((i, false)),
+                '{' | '}' => {
+                    out.braces.push((i, c == '{'));
+                    (parens, nots) = (0, 0);
+                }
+                '(' | 'n' => {
+                    if c == '(' {
+                        parens += 1;
+                    } else if is_not_word(src, i) {
+                        nots += 1;
+                    }
+                    if parens + nots > MAX_NESTING && out.too_deep.is_none() {
+                        out.too_deep = Some(SyntaxError::TooDeep {
+                            limit: MAX_NESTING,
+                            span: Span::new(i, i + 1),
+                        });
+                    }
+                }
+                ')' => parens = parens.saturating_sub(1),
                 _ => {}
             },
             State::Str => match c {

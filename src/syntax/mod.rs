@@ -84,7 +84,11 @@ type Lower<T> = fn(
 fn parse_as<T>(src: &str, kind: Kind, lower: Lower<T>) -> Result<T, Vec<SyntaxError>> {
     let blanked = without_bom(src);
     let src = blanked.as_deref().unwrap_or(src);
-    let scan = lexer::scan(src);
+    let mut scan = lexer::scan(src);
+    if let Some(deep) = scan.too_deep.take() {
+        // Parsing it would exhaust the stack: report only this.
+        return Err(vec![deep]);
+    }
     if scan.errors.is_empty() {
         match VerzuimParser::parse(kind.rule(), src) {
             Ok(mut pairs) => {
