@@ -346,6 +346,30 @@ pub fn unknown_help(plural: &str, name: &str, candidates: &[&str]) -> String {
     format!("known {plural}: {}{more}", shown.join(", "))
 }
 
+/// The longest due time, throttle, deadline or window, in days or school
+/// days: a year. Longer amounts cannot mean anything within one school year
+/// (and would overflow date arithmetic).
+pub const MAX_DAYS: u32 = 366;
+
+/// The highest lesson period number.
+pub const MAX_PERIOD: u32 = 24;
+
+/// An error when `amount` (days or school days) is longer than a year.
+pub fn too_long(amount: &crate::span::Spanned<u32>, what: &str) -> Option<CheckError> {
+    (amount.node > MAX_DAYS).then(|| {
+        CheckError::new(
+            Code::AmountTooLarge,
+            format!(
+                "{what} of {} days is longer than a school year",
+                amount.node
+            ),
+            amount.span,
+            format!("at most {MAX_DAYS}"),
+        )
+        .help("amounts of days count within one school year; give at most 366")
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -369,28 +393,4 @@ mod tests {
         );
         assert_eq!(unknown_help("groups", "g", &[]), "no groups are declared");
     }
-}
-
-/// The longest due time, throttle, deadline or window, in days or school
-/// days: a year. Longer amounts cannot mean anything within one school year
-/// (and would overflow date arithmetic).
-pub const MAX_DAYS: u32 = 366;
-
-/// The highest lesson period number.
-pub const MAX_PERIOD: u32 = 24;
-
-/// An error when `amount` (days or school days) is longer than a year.
-pub fn too_long(amount: &crate::span::Spanned<u32>, what: &str) -> Option<CheckError> {
-    (amount.node > MAX_DAYS).then(|| {
-        CheckError::new(
-            Code::AmountTooLarge,
-            format!(
-                "{what} of {} days is longer than a school year",
-                amount.node
-            ),
-            amount.span,
-            format!("at most {MAX_DAYS}"),
-        )
-        .help("amounts of days count within one school year; give at most 366")
-    })
 }
