@@ -20,6 +20,7 @@ pub mod fmt;
 pub mod generate;
 pub mod io;
 pub mod model;
+pub mod source;
 pub mod span;
 pub mod syntax;
 pub mod testing;

@@ -513,6 +513,23 @@ impl<'a> Checker<'_> {
 
     /// A threshold: whole for every measure but `clock_hours` and `share`.
     fn whole(&mut self, n: &Spanned<ast::Number>, ctx: &StepCtx<'a>) -> Option<ast::Number> {
+        if n.node.hundredths <= 0 {
+            // A count of 0 is reached before anything happened: `at 0` would
+            // fire for every student at their first registration.
+            self.errs.push(
+                CheckError::new(
+                    Code::ZeroAmount,
+                    format!(
+                        "threshold `{}` is reached before anything is counted",
+                        number_str(n.node)
+                    ),
+                    n.span,
+                    "must be at least 1",
+                )
+                .help("thresholds count from 1: `at 1` fires at the first registration"),
+            );
+            return None;
+        }
         let unit = match ctx.counts.map(|c| c.1.func.node) {
             Some(MeasureFn::Count) => "registrations",
             Some(MeasureFn::LessonHours) => "lesson hours",

@@ -66,7 +66,7 @@ pub enum LoadError {
 
 /// Reads `path` and checks it with [`check_source`].
 pub fn load(path: &Path) -> Result<Loaded, LoadError> {
-    let src = std::fs::read_to_string(path).map_err(|error| LoadError::Io {
+    let src = crate::source::read_source(path).map_err(|error| LoadError::Io {
         path: path.to_path_buf(),
         error,
     })?;
@@ -277,7 +277,7 @@ fn used_calendar(
 ) -> Option<calendar::CheckedCalendar> {
     let dir = source.path.parent().unwrap_or(Path::new(""));
     let path = dir.join(&rel.node);
-    let text = match std::fs::read_to_string(&path) {
+    let text = match crate::source::read_source(&path) {
         Ok(t) => t,
         Err(e) => {
             errs.push(

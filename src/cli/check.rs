@@ -164,9 +164,16 @@ fn expand(arg: &Path) -> Result<Vec<PathBuf>, CliError> {
     Ok(files)
 }
 
+/// Collects `*.verzuim` files below `dir`. Symbolic links to directories are
+/// not followed (as `test` and `fmt` do not), so a link loop cannot make the
+/// walk endless.
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
+        let entry = entry?;
+        let path = entry.path();
+        if entry.file_type()?.is_symlink() && path.is_dir() {
+            continue;
+        }
         if path.is_dir() {
             walk(&path, out)?;
         } else if path.extension().is_some_and(|e| e == "verzuim") {

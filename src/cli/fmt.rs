@@ -50,7 +50,7 @@ pub fn fmt(args: &FmtArgs, reporter: &Reporter) -> Outcome {
 /// (`check`), or rewrites it and prints its path.
 fn fmt_file(path: &Path, check: bool, reporter: &Reporter) -> Outcome {
     let name = path.display().to_string();
-    let src = match std::fs::read_to_string(path) {
+    let src = match crate::source::read_source(path) {
         Ok(src) => src,
         Err(e) => {
             reporter.error(CliError::Read {

@@ -53,6 +53,13 @@ pub struct MissingKinds {
 
 /// Run `generate`.
 pub fn generate(args: &GenerateArgs, reporter: &Reporter) -> Outcome {
+    if args.output.is_some() && args.output == args.roster_output {
+        reporter.error(CliError::Usage {
+            message: "`--output` and `--roster-output` name the same file".into(),
+            help: Some("write the events and the roster to two different files".into()),
+        });
+        return Outcome::Usage;
+    }
     let (calendar, kinds, group) = match load(&args.calendar, reporter) {
         Ok(x) => x,
         Err(o) => return o,

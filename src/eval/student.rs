@@ -177,6 +177,11 @@ impl<'a> StudentCtx<'a> {
                 continue;
             }
             if rc.mode == ReclassifyMode::Instead {
+                // The first matching `instead` (in declaration order) moves
+                // the registration; a later one finds it moved already.
+                if !kinds.contains(&rc.from) {
+                    continue;
+                }
                 kinds.retain(|k| *k != rc.from);
             }
             if !kinds.contains(&rc.to) {

@@ -31,7 +31,9 @@ pub fn read_text(path: &str) -> Result<String, ReadError> {
     let res = if path == "-" {
         std::io::stdin().lock().read_to_end(&mut bytes).map(|_| ())
     } else {
-        std::fs::read(path).map(|b| bytes = b)
+        crate::source::open_regular(std::path::Path::new(path))
+            .and_then(|mut f| f.read_to_end(&mut bytes))
+            .map(|_| ())
     };
     if let Err(error) = res {
         return Err(ReadError::Io {

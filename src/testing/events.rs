@@ -113,7 +113,10 @@ impl Collector {
     ) {
         let path = dir.join(&rel.node);
         let shown = path.display().to_string();
-        let text = match std::fs::read_to_string(&path) {
+        let text = match crate::source::open_regular(&path).and_then(|mut f| {
+            let mut t = String::new();
+            std::io::Read::read_to_string(&mut f, &mut t).map(|_| t)
+        }) {
             Ok(t) => t,
             Err(e) => {
                 problems.errors.push(unreadable(rel, &shown, &e));

@@ -79,7 +79,7 @@ pub enum LoadError {
 
 /// Reads, parses and resolves the test file at `path`.
 pub fn load(path: &Path) -> Result<Suite, LoadError> {
-    let src = std::fs::read_to_string(path).map_err(|error| LoadError::Io {
+    let src = crate::source::read_source(path).map_err(|error| LoadError::Io {
         path: path.to_path_buf(),
         error,
     })?;
