@@ -137,3 +137,24 @@ fn deeply_nested_conditions_are_a_syntax_error() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stderr(&o).contains("verzuim::syntax::too-deep"));
 }
+
+#[test]
+fn rows_with_an_ignored_code_are_still_checked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let events = dir.path().join("e.csv");
+    std::fs::write(
+        &events,
+        "student,date,period,code,minutes\nS1,garbage,abc,HV,xyz\n,2022-09-05,1,HV,\nS1,2022-09-05,1,HV,\n",
+    )
+    .expect("write events");
+    let o = verzuim(&[
+        "run",
+        "policies/mlg/2022-2023.verzuim",
+        &events.display().to_string(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("e.csv:2:"), "{err}");
+    assert!(err.contains("e.csv:3:"), "{err}");
+    assert!(!err.contains("e.csv:4:"), "{err}");
+}

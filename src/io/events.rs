@@ -375,7 +375,20 @@ impl RowReader<'_> {
             return;
         }
         let (kind, authorization, code) = match self.resolve_kind(row, &mut errs) {
-            Some(Resolved::Ignored) => return self.push_ignored(row, out, &mut errs),
+            Some(Resolved::Ignored) => {
+                // An ignored code still names a real student on a real
+                // school day: a malformed row must not pass (nor replace a
+                // registration) just because its code is ignored.
+                let student = self.read_student(row, &mut errs);
+                let date = self.read_date(row, &mut errs);
+                if let Some(s) = student {
+                    self.check_student(s, date, out, &mut errs);
+                }
+                if errs.failed {
+                    return;
+                }
+                return self.push_ignored(row, out, &mut errs);
+            }
             Some(Resolved::Kind(k, a, c)) => (Some(k), a, c),
             None => (None, Authorization::Unauthorized, None),
         };
