@@ -68,9 +68,23 @@ pub fn write_csv<W: Write>(w: &mut W, result: &RunResult, dialect: CsvDialect) -
     let mut out = builder.from_writer(w);
     out.write_record(CSV_COLUMNS).map_err(io_error)?;
     for a in &result.actions {
-        out.write_record(record(a, dialect)).map_err(io_error)?;
+        let mut fields = record(a, dialect);
+        if dialect == CsvDialect::Dutch {
+            fields.iter_mut().for_each(excel_safe);
+        }
+        out.write_record(fields).map_err(io_error)?;
     }
     out.flush()
+}
+
+/// Excel runs a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage
+/// return as a formula; student IDs and texts come from the school's data, so
+/// `csv-nl` (the Excel dialect) prefixes such a cell with `'`, which Excel
+/// shows as text.
+fn excel_safe(field: &mut String) {
+    if field.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        field.insert(0, '\'');
+    }
 }
 
 /// The I/O error inside a CSV error (so that a closed pipe stays one).
@@ -171,6 +185,16 @@ mod tests {
         assert!(text.starts_with("\u{feff}id;student;ladder;"));
         assert!(text.contains(";\"vc;mentor\";or;"), "{text}");
         assert!(text.ends_with(";0;;\r\n"), "{text}");
+    }
+
+    #[test]
+    fn excel_formulas_are_neutralised_in_csv_nl() {
+        let mut f = "=cmd|calc".to_string();
+        excel_safe(&mut f);
+        assert_eq!(f, "'=cmd|calc");
+        let mut g = "S00001".to_string();
+        excel_safe(&mut g);
+        assert_eq!(g, "S00001");
     }
 
     #[test]
