@@ -271,6 +271,29 @@ impl Calendar {
     }
 }
 
+/// "February 2023 has 28 days": the length of month `m` of year `y`, for
+/// messages about impossible dates; `None` when `m` is not a month.
+pub fn month_length_note(y: i32, m: u32) -> Option<String> {
+    const NAMES: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let name = NAMES.get(usize::try_from(m.checked_sub(1)?).ok()?)?;
+    let first = NaiveDate::from_ymd_opt(y, m, 1)?;
+    let next = first.checked_add_months(chrono::Months::new(1))?;
+    Some(format!("{name} {y} has {} days", (next - first).num_days()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

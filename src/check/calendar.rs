@@ -6,7 +6,7 @@ use super::resolve::Table;
 use crate::calendar::{Calendar, FreeRange, Term};
 use crate::span::{Span, Spanned};
 use crate::syntax::ast::{self, CalendarEntry, DateLit, DateRange, weekday_name};
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::{Months, NaiveDate};
 
 /// A checked calendar block: the calendar, when it is valid, and the school
 /// year it covers with the span it was written at (for the header check).
@@ -464,36 +464,7 @@ fn date_help(raw: &str) -> String {
     if !(1..=12).contains(&m) {
         return "months run from `01` to `12`".to_string();
     }
-    let first = NaiveDate::from_ymd_opt(y, m, 1);
-    let next = first.and_then(|f| f.checked_add_months(Months::new(1)));
-    match (first, next) {
-        (Some(f), Some(n)) => {
-            let days = (n - f).num_days();
-            format!("{} {y} has {days} days", month_name(f.month()))
-        }
-        _ => "write dates as `YYYY-MM-DD`".to_string(),
-    }
-}
-
-fn month_name(m: u32) -> &'static str {
-    const NAMES: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    NAMES
-        .get(m.saturating_sub(1) as usize)
-        .copied()
-        .unwrap_or("that month")
+    crate::calendar::month_length_note(y, m).unwrap_or_else(|| "write dates as `YYYY-MM-DD`".into())
 }
 
 #[cfg(test)]

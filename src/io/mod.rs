@@ -19,7 +19,7 @@ pub(crate) mod testutil;
 
 pub use error::{DataError, DataErrorCode, ReadError};
 
-use chrono::{Datelike, NaiveDate, Weekday};
+use chrono::{NaiveDate, Weekday};
 use std::io::Read;
 
 /// Read a whole input file as text; `-` reads standard input.
@@ -118,38 +118,9 @@ pub fn parse_date(value: &str) -> Result<NaiveDate, (String, Option<String>)> {
     if let Some(date) = NaiveDate::from_ymd_opt(y, m, d) {
         return Ok(date);
     }
-    let why = if !(1..=12).contains(&m) {
-        format!("there is no month {m}")
-    } else {
-        let days = days_in_month(y, m);
-        format!("{} {y} has {days} days", MONTHS_EN[(m - 1) as usize])
-    };
+    let why = crate::calendar::month_length_note(y, m)
+        .unwrap_or_else(|| format!("there is no month {m}"));
     Err((format!("impossible date `{value}`: {why}"), None))
-}
-
-/// English month names, for messages.
-const MONTHS_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-fn days_in_month(y: i32, m: u32) -> u32 {
-    let next = if m == 12 {
-        NaiveDate::from_ymd_opt(y + 1, 1, 1)
-    } else {
-        NaiveDate::from_ymd_opt(y, m + 1, 1)
-    };
-    next.and_then(|n| n.pred_opt()).map_or(31, |d| d.day())
 }
 
 /// For `5-9-2022` or `05/09/2022`: suggest the same date as `2022-09-05`.
