@@ -1,7 +1,28 @@
 //! CSV rows with positions: each record's 1-based line and the 1-based
 //! column of each field, so that data errors can say `file:line:column`.
+//!
+//! Two kinds of rows implement [`RowView`], the view the row checks read:
+//! [`Row`] (owned fields and columns, from a whole text or a JSON Lines
+//! line) and [`RecordRow`] (a reused [`StringRecord`] of a streamed file,
+//! whose columns are computed from the record's raw bytes only when asked,
+//! i.e. for a row with an error).
 
 use csv::StringRecord;
+
+/// A data row as the row checks see it: its line and its fields, trimmed.
+pub trait RowView {
+    /// 1-based line of the record's start.
+    fn line(&self) -> u64;
+    /// Number of fields.
+    fn width(&self) -> usize;
+    /// The trimmed field at `idx`, or `""` when the row is shorter.
+    fn get(&self, idx: usize) -> &str;
+    /// The 1-based column (characters) of field `idx` (the line end when
+    /// the row is shorter). May be slow: call it for errors only.
+    fn column(&self, idx: usize) -> u64;
+    /// The row as an owned [`Row`] (for error paths and headers).
+    fn to_row(&self) -> Row;
+}
 
 /// One CSV record with its location.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,16 +43,103 @@ impl Row {
 
     /// The column of field `idx` (the line end when the row is shorter).
     pub fn column(&self, idx: usize) -> u64 {
-        self.columns
-            .get(idx)
-            .or(self.columns.last())
-            .copied()
-            .unwrap_or(1)
+        column_of(&self.columns, idx)
     }
+}
+
+impl RowView for Row {
+    fn line(&self) -> u64 {
+        self.line
+    }
+    fn width(&self) -> usize {
+        self.fields.len()
+    }
+    fn get(&self, idx: usize) -> &str {
+        Row::get(self, idx)
+    }
+    fn column(&self, idx: usize) -> u64 {
+        Row::column(self, idx)
+    }
+    fn to_row(&self) -> Row {
+        self.clone()
+    }
+}
+
+/// Entry `idx` of `columns`, else the last one, else 1.
+fn column_of(columns: &[u64], idx: usize) -> u64 {
+    columns.get(idx).or(columns.last()).copied().unwrap_or(1)
+}
+
+/// A record read by a streaming CSV reader, borrowed: its fields from the
+/// reused [`StringRecord`], its columns computed on demand from `raw`, the
+/// record's bytes as read (from its first byte, see [`record_start`]).
+pub struct RecordRow<'a> {
+    /// 1-based line of the record's start.
+    pub line: u64,
+    /// The fields, untrimmed.
+    pub record: &'a StringRecord,
+    /// The record's raw bytes (at least up to its end).
+    pub raw: &'a [u8],
+    /// The field separator.
+    pub delimiter: u8,
+}
+
+impl RecordRow<'_> {
+    fn columns(&self) -> Vec<u64> {
+        let text = String::from_utf8_lossy(self.raw);
+        field_columns(&text, 0, self.record.len(), self.delimiter as char)
+    }
+}
+
+impl RowView for RecordRow<'_> {
+    fn line(&self) -> u64 {
+        self.line
+    }
+    fn width(&self) -> usize {
+        self.record.len()
+    }
+    fn get(&self, idx: usize) -> &str {
+        self.record.get(idx).map_or("", str::trim)
+    }
+    fn column(&self, idx: usize) -> u64 {
+        column_of(&self.columns(), idx)
+    }
+    fn to_row(&self) -> Row {
+        Row {
+            line: self.line,
+            fields: self.record.iter().map(|f| f.trim().to_string()).collect(),
+            columns: self.columns(),
+        }
+    }
+}
+
+/// Where a record really starts: the csv reader may report the position of
+/// blank lines before it. `byte` and `line` are the reported position,
+/// `bytes` the text from byte `base` on; returns the record's first byte
+/// and its 1-based line.
+pub fn record_start(bytes: &[u8], base: u64, mut byte: u64, mut line: u64) -> (u64, u64) {
+    while let Some(&c) = byte
+        .checked_sub(base)
+        .and_then(|i| bytes.get(usize::try_from(i).ok()?))
+    {
+        match c {
+            b'\n' => line += 1,
+            b'\r' => {}
+            _ => break,
+        }
+        byte += 1;
+    }
+    (byte, line)
 }
 
 /// A problem with the CSV structure itself: (line, column, message).
 pub type CsvProblem = (u64, u64, String);
+
+/// A csv reader's error as a problem, at its line (else `line`), column 1.
+pub fn problem(e: &csv::Error, line: u64) -> CsvProblem {
+    let line = e.position().map_or(line, |p| p.line());
+    (line, 1, e.to_string())
+}
 
 /// Iterates the records of a CSV text (header included) with positions.
 /// Blank lines are skipped. A record with a structural problem is reported
@@ -71,17 +179,9 @@ impl<'a> CsvRows<'a> {
         self.reader.position().byte()
     }
 
-    fn row_at(&self, mut byte: usize, mut line: u64) -> Row {
-        // The reported position may be that of blank lines before the record.
-        let bytes = self.text.as_bytes();
-        while let Some(&c) = bytes.get(byte) {
-            match c {
-                b'\n' => line += 1,
-                b'\r' => {}
-                _ => break,
-            }
-            byte += 1;
-        }
+    fn row_at(&self, byte: u64, line: u64) -> Row {
+        let (byte, line) = record_start(self.text.as_bytes(), 0, byte, line);
+        let byte = byte as usize;
         let columns = field_columns(self.text, byte, self.record.len(), self.delimiter as char);
         let fields = self.record.iter().map(|f| f.trim().to_string()).collect();
         Row {
@@ -107,14 +207,13 @@ impl Iterator for CsvRows<'_> {
             }
             Ok(true) => {
                 let pos = self.record.position().cloned().unwrap_or(start);
-                Some(Ok(self.row_at(pos.byte() as usize, pos.line())))
+                Some(Ok(self.row_at(pos.byte(), pos.line())))
             }
             Err(e) => {
-                let line = e.position().map_or(start.line(), |p| p.line());
                 if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                     self.done = true;
                 }
-                Some(Err((line, 1, e.to_string())))
+                Some(Err(problem(&e, start.line())))
             }
         }
     }

@@ -19,7 +19,7 @@
 //! student missing from it, or dated outside the student's enrolment, is
 //! such a row ([`super::enrolment`]).
 
-use super::csvpos::{CsvRows, Row};
+use super::csvpos::{CsvRows, Row, RowView};
 use super::enrolment::{Enrolment, RosterIndex, outside};
 use super::merge::{Collected, NO_ID};
 use super::{
@@ -41,6 +41,9 @@ pub const LATE_KIND: &str = "late";
 pub const EVENT_COLUMNS: [&str; 7] = ["student", "date", "period", "kind", "code", "minutes", "id"];
 
 const REQUIRED: [&str; 3] = ["student", "date", "period"];
+
+/// The help of a `bad-header` error for an empty events file.
+pub(super) const EXPECTED_HEADER: &str = "expected a header line: student,date,period,kind,minutes";
 
 /// How an events file is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -183,7 +186,7 @@ struct FileCtx<'a> {
 
 impl FileCtx<'_> {
     fn parse(&self, out: &mut Collected, errors: &mut Vec<DataError>) {
-        out.start_file();
+        out.rows.start_file(self.index);
         match self.file.format {
             EventsFormat::Csv => self.parse_csv(out, errors),
             EventsFormat::Jsonl => self.parse_jsonl(out, errors),
@@ -212,8 +215,7 @@ impl FileCtx<'_> {
         let file = self.file.name.as_str();
         let delimiter = detect_delimiter(&self.file.text);
         let mut rows = CsvRows::with_delimiter(&self.file.text, delimiter);
-        let expected = "expected a header line: student,date,period,kind,minutes".to_string();
-        let header = match header_row(file, &mut rows, expected)
+        let header = match header_row(file, &mut rows, EXPECTED_HEADER.to_string())
             .and_then(|h| Columns::from_header(file, &h))
         {
             Ok(cols) => cols,
@@ -261,20 +263,28 @@ pub fn detect_delimiter(text: &str) -> u8 {
 
 /// Column indices of an events file.
 #[derive(Debug, Clone, Copy)]
-struct Columns {
-    student: usize,
-    date: usize,
-    period: usize,
-    kind: Option<usize>,
-    code: Option<usize>,
-    minutes: Option<usize>,
-    id: Option<usize>,
-    width: usize,
+pub(super) struct Columns {
+    /// Index of the `student` field.
+    pub(super) student: usize,
+    /// Index of the `date` field.
+    pub(super) date: usize,
+    /// Index of the `period` field.
+    pub(super) period: usize,
+    /// Index of the `kind` field, when the file has one.
+    pub(super) kind: Option<usize>,
+    /// Index of the `code` field, when the file has one.
+    pub(super) code: Option<usize>,
+    /// Index of the `minutes` field, when the file has one.
+    pub(super) minutes: Option<usize>,
+    /// Index of the `id` field, when the file has one.
+    pub(super) id: Option<usize>,
+    /// Number of fields of every row.
+    pub(super) width: usize,
 }
 
 impl Columns {
     /// A JSON Lines row: every field, in [`EVENT_COLUMNS`] order.
-    const JSONL: Columns = Columns {
+    pub(super) const JSONL: Columns = Columns {
         student: 0,
         date: 1,
         period: 2,
@@ -285,7 +295,8 @@ impl Columns {
         width: EVENT_COLUMNS.len(),
     };
 
-    fn from_header(file: &str, row: &Row) -> Result<Columns, Vec<DataError>> {
+    /// The columns named by a CSV header row.
+    pub(super) fn from_header(file: &str, row: &Row) -> Result<Columns, Vec<DataError>> {
         let h = parse_header(file, row, &EVENT_COLUMNS, &REQUIRED)?;
         let get = |n: &str| h.columns.get(n).copied();
         let (Some(student), Some(date), Some(period)) =
@@ -323,21 +334,27 @@ enum Resolved {
     Ignored,
 }
 
-/// Reads data rows of one file.
-struct RowReader<'a> {
-    policy: &'a Policy,
-    file: &'a str,
-    cols: Columns,
+/// Reads data rows of one file: every check of a row, for both the
+/// buffered and the streaming (`--sorted`, [`super::stream`]) reader.
+pub(super) struct RowReader<'a> {
+    /// The policy the rows are read against.
+    pub(super) policy: &'a Policy,
+    /// The file's name in messages.
+    pub(super) file: &'a str,
+    /// The file's columns.
+    pub(super) cols: Columns,
     /// JSON Lines: errors name the field instead of the column.
-    jsonl: bool,
-    roster: Option<&'a RosterIndex<'a>>,
-    file_index: u32,
+    pub(super) jsonl: bool,
+    /// Check each row against this roster.
+    pub(super) roster: Option<&'a RosterIndex<'a>>,
+    /// The file's index, for each registration's [`Origin`].
+    pub(super) file_index: u32,
 }
 
 /// Errors of one row.
 struct RowErrors<'a> {
     file: &'a str,
-    row: &'a Row,
+    row: &'a dyn RowView,
     jsonl: bool,
     errors: &'a mut Vec<DataError>,
     failed: bool,
@@ -349,7 +366,7 @@ impl RowErrors<'_> {
         let mut e = DataError::new(
             code,
             self.file.into(),
-            self.row.line,
+            self.row.line(),
             self.row.column(col),
             msg,
             help,
@@ -362,7 +379,15 @@ impl RowErrors<'_> {
 }
 
 impl RowReader<'_> {
-    fn read_row(&self, row: &Row, out: &mut Collected, errors: &mut Vec<DataError>) {
+    /// Check one data row and add it to `out` (a registration, or a row
+    /// with an ignored code); its problems go to `errors`, and then nothing
+    /// is added.
+    pub(super) fn read_row(
+        &self,
+        row: &dyn RowView,
+        out: &mut Collected,
+        errors: &mut Vec<DataError>,
+    ) {
         let mut errs = RowErrors {
             file: self.file,
             row,
@@ -370,8 +395,10 @@ impl RowReader<'_> {
             errors,
             failed: false,
         };
-        if let Some(e) = width_error(self.file, row, self.cols.width) {
-            errs.errors.push(e);
+        if row.width() != self.cols.width {
+            // Only on this error path is the row copied.
+            errs.errors
+                .extend(width_error(self.file, &row.to_row(), self.cols.width));
             return;
         }
         let (kind, authorization, code) = match self.resolve_kind(row, &mut errs) {
@@ -411,11 +438,11 @@ impl RowReader<'_> {
                 authorization,
                 origin: Origin {
                     file: self.file_index,
-                    line: row.line,
+                    line: row.line(),
                 },
             };
-            let id = self.cols.id.map_or(NO_ID, |c| out.row_id(row.get(c)));
-            if let Err(first) = out.push(reg, id) {
+            let id = self.cols.id.map_or(NO_ID, |c| out.rows.row_id(row.get(c)));
+            if let Err(first) = out.rows.push(reg, id) {
                 self.duplicate_id(row, first, &mut errs);
             }
         }
@@ -430,7 +457,7 @@ impl RowReader<'_> {
         out: &mut Collected,
         errs: &mut RowErrors,
     ) -> u32 {
-        let (idx, enrolment) = out.student(student, self.roster);
+        let (idx, enrolment) = out.students.intern(student, self.roster);
         let (Some(roster), col) = (self.roster, self.cols.student) else {
             return idx;
         };
@@ -450,20 +477,23 @@ impl RowReader<'_> {
     }
 
     /// A row with an ignored code: counted, and merged like registrations.
-    fn push_ignored(&self, row: &Row, out: &mut Collected, errs: &mut RowErrors) {
+    fn push_ignored(&self, row: &dyn RowView, out: &mut Collected, errs: &mut RowErrors) {
         let c = &self.cols;
         let fields = [Some(c.student), Some(c.date), Some(c.period), c.code];
         let content: Vec<&str> = fields
             .iter()
             .map(|f| f.map_or("", |i| row.get(i)))
             .collect();
-        let id = c.id.map_or(NO_ID, |i| out.row_id(row.get(i)));
-        if let Err(first) = out.push_ignored(id, content.join("\u{1f}"), row.line) {
+        let id = c.id.map_or(NO_ID, |i| out.rows.row_id(row.get(i)));
+        if let Err(first) = out
+            .rows
+            .push_ignored(id, content.join("\u{1f}"), row.line())
+        {
             self.duplicate_id(row, first, errs);
         }
     }
 
-    fn duplicate_id(&self, row: &Row, first: u64, errs: &mut RowErrors) {
+    fn duplicate_id(&self, row: &dyn RowView, first: u64, errs: &mut RowErrors) {
         let col = self.cols.id.unwrap_or(0);
         let msg = format!(
             "id `{}` was given to another registration on line {first}",
@@ -476,7 +506,7 @@ impl RowReader<'_> {
         errs.push(col, DataErrorCode::DuplicateId, msg, help);
     }
 
-    fn read_student<'r>(&self, row: &'r Row, errs: &mut RowErrors) -> Option<&'r str> {
+    fn read_student<'r>(&self, row: &'r dyn RowView, errs: &mut RowErrors) -> Option<&'r str> {
         let student = row.get(self.cols.student);
         if student.is_empty() {
             let help = Some("every row needs the student's ID".to_string());
@@ -489,7 +519,7 @@ impl RowReader<'_> {
 
     /// The row's kind: from the code when one is given (checked against the
     /// kind column when both are), else from the kind column.
-    fn resolve_kind(&self, row: &Row, errs: &mut RowErrors) -> Option<Resolved> {
+    fn resolve_kind(&self, row: &dyn RowView, errs: &mut RowErrors) -> Option<Resolved> {
         let code = self
             .cols
             .code
@@ -562,7 +592,7 @@ impl RowReader<'_> {
         errs.push(col, DataErrorCode::UnknownCode, msg, help);
     }
 
-    fn read_date(&self, row: &Row, errs: &mut RowErrors) -> Option<NaiveDate> {
+    fn read_date(&self, row: &dyn RowView, errs: &mut RowErrors) -> Option<NaiveDate> {
         let col = self.cols.date;
         let value = row.get(col);
         if value.is_empty() {
@@ -591,7 +621,7 @@ impl RowReader<'_> {
     /// `Some(None)` for a signal, `Some(Some(p))` for a valid period.
     fn read_period(
         &self,
-        row: &Row,
+        row: &dyn RowView,
         date: Option<NaiveDate>,
         signal: Option<bool>,
         errs: &mut RowErrors,
@@ -638,7 +668,7 @@ impl RowReader<'_> {
         }
     }
 
-    fn read_minutes(&self, row: &Row, kind: KindId, errs: &mut RowErrors) -> Option<u32> {
+    fn read_minutes(&self, row: &dyn RowView, kind: KindId, errs: &mut RowErrors) -> Option<u32> {
         let def = &self.policy.kinds[kind];
         let lesson = self.policy.calendar.lesson_minutes;
         let Some(col) = self.cols.minutes else {

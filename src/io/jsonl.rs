@@ -30,8 +30,9 @@ pub fn rows<'a>(
         .map(move |(i, end, l)| (end, row(file, i as u64 + 1, l.trim_end())))
 }
 
-/// One line as a row.
-fn row(file: &str, line: u64, text: &str) -> Result<Row, Vec<DataError>> {
+/// One line (`line`: its 1-based number; `text`: without the line end)
+/// as a row laid out like [`EVENT_COLUMNS`], or the line's problems.
+pub(crate) fn row(file: &str, line: u64, text: &str) -> Result<Row, Vec<DataError>> {
     let object = match serde_json::from_str::<Value>(text) {
         Ok(Value::Object(o)) => o,
         Ok(other) => {

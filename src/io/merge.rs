@@ -50,38 +50,25 @@ enum Entry {
     Ignored(usize),
 }
 
-/// Rows read so far, from every file.
+/// The student table: IDs interned in first-seen order (indices are never
+/// renumbered while reading), with each student's standing in the roster.
 #[derive(Default)]
-pub(crate) struct Collected {
-    students: HashMap<String, u32>,
+pub(crate) struct Students {
+    index: HashMap<String, u32>,
     names: Vec<String>,
     /// Each interned student's standing in the roster (when one is given).
     enrolment: Vec<Enrolment>,
-    rows: Vec<Registration>,
-    // INVARIANT: empty, or one entry per row of `rows`.
-    row_ids: Vec<u32>,
-    ids: HashMap<String, u32>,
-    ignored: Vec<Ignored>,
-    /// The current file's ids: id → (first line, entry).
-    file_ids: HashMap<u32, (u64, Entry)>,
-    files: u32,
 }
 
-impl Collected {
-    /// Start reading the next file.
-    pub(crate) fn start_file(&mut self) {
-        self.file_ids.clear();
-        self.files += 1;
-    }
-
+impl Students {
     /// The student's index, and its standing in the roster when one is given.
-    pub(crate) fn student(&mut self, id: &str, roster: Option<&RosterIndex>) -> (u32, Enrolment) {
-        if let Some(&i) = self.students.get(id) {
+    pub(crate) fn intern(&mut self, id: &str, roster: Option<&RosterIndex>) -> (u32, Enrolment) {
+        if let Some(&i) = self.index.get(id) {
             let e = self.enrolment.get(i as usize).copied();
             return (i, e.unwrap_or(Enrolment::Known(None, None)));
         }
         let i = self.names.len() as u32;
-        self.students.insert(id.to_string(), i);
+        self.index.insert(id.to_string(), i);
         self.names.push(id.to_string());
         let e = roster.map_or(Enrolment::Known(None, None), |r| r.status(id));
         if roster.is_some() {
@@ -90,13 +77,61 @@ impl Collected {
         (i, e)
     }
 
+    /// The IDs, by index.
+    pub(crate) fn names(&self) -> &[String] {
+        &self.names
+    }
+}
+
+/// Registrations and ignored rows read so far (of every file, or under
+/// `--sorted` of one date), before merging.
+#[derive(Default)]
+pub(crate) struct RowSet {
+    rows: Vec<Registration>,
+    // INVARIANT: empty, or one entry per row of `rows`.
+    row_ids: Vec<u32>,
+    ids: HashMap<String, u32>,
+    ignored: Vec<Ignored>,
+    /// The current file's ids: id → (first line, entry).
+    file_ids: HashMap<u32, (u64, Entry)>,
+    /// The current file's index.
+    file: u32,
+    /// Number of files started.
+    files: u32,
+}
+
+/// The rows of a [`RowSet`], merged.
+pub(crate) struct Merged {
+    /// The registrations, sorted (by student index, then evaluation order),
+    /// identical rows merged.
+    pub(crate) rows: Vec<Registration>,
+    /// Rows with an ignored code, identical ones counted once.
+    pub(crate) ignored: u64,
+    /// Rows dropped as identical to another.
+    pub(crate) duplicates: u64,
+    /// Rows dropped because a later file has a different row with their key.
+    pub(crate) replaced: u64,
+}
+
+impl RowSet {
+    /// Start reading the rows of file `index` (files in command-line order).
+    pub(crate) fn start_file(&mut self, index: u32) {
+        self.file_ids.clear();
+        self.file = index;
+        self.files += 1;
+    }
+
     /// The interned row `id` (empty: [`NO_ID`]).
     pub(crate) fn row_id(&mut self, id: &str) -> u32 {
         if id.is_empty() {
             return NO_ID;
         }
+        if let Some(&i) = self.ids.get(id) {
+            return i;
+        }
         let next = self.ids.len() as u32;
-        *self.ids.entry(id.to_string()).or_insert(next)
+        self.ids.insert(id.to_string(), next);
+        next
     }
 
     /// Add a registration with row id `id`. `Err(first line)` when the
@@ -122,7 +157,7 @@ impl Collected {
     }
 
     /// Add a row with an ignored code; `content` identifies it (see
-    /// [`Ignored::content`]). `Err(first line)` as for [`Collected::push`].
+    /// [`Ignored::content`]). `Err(first line)` as for [`RowSet::push`].
     pub(crate) fn push_ignored(&mut self, id: u32, content: String, line: u64) -> Result<(), u64> {
         if id != NO_ID {
             if let Some(&(first, e)) = self.file_ids.get(&id) {
@@ -134,14 +169,14 @@ impl Collected {
                 self.file_ids.insert(id, (line, e));
             }
         }
-        let file = self.files.saturating_sub(1);
+        let file = self.file;
         self.ignored.push(Ignored { file, id, content });
         Ok(())
     }
 
-    /// Merge: drop replaced rows and duplicates, renumber students in sorted
-    /// order, sort the rows into evaluation order.
-    pub(crate) fn finish(mut self) -> EventsRead {
+    /// Merge: drop replaced rows and duplicates. `remap` (old student index
+    /// → new) renumbers the students first; the rows come out sorted.
+    pub(crate) fn merge(mut self, remap: Option<&[u32]>) -> Merged {
         let (mut duplicates, replaced) = if self.files > 1 {
             self.drop_replaced()
         } else {
@@ -154,32 +189,20 @@ impl Collected {
             .filter(|i| seen.insert((i.id, i.content.as_str())))
             .count() as u64;
         duplicates += self.ignored.len() as u64 - ignored;
-        let mut order: Vec<u32> = (0..self.names.len() as u32).collect();
-        order.sort_by(|&a, &b| self.names[a as usize].cmp(&self.names[b as usize]));
-        let mut remap = vec![0u32; order.len()];
-        for (sorted, &first_seen) in order.iter().enumerate() {
-            remap[first_seen as usize] = sorted as u32;
-        }
         let mut rows = self.rows;
-        for r in &mut rows {
-            r.student = remap[r.student as usize];
+        if let Some(remap) = remap {
+            for r in &mut rows {
+                r.student = remap[r.student as usize];
+            }
         }
         rows.sort_unstable();
         let before = rows.len();
         rows.dedup_by(|b, a| same_content(a, b));
         duplicates += (before - rows.len()) as u64;
-        let mut names = self.names;
-        let students = order
-            .iter()
-            .map(|&i| std::mem::take(&mut names[i as usize]))
-            .collect();
-        EventsRead {
-            registrations: Registrations {
-                students,
-                rows,
-                ignored,
-            },
-            duplicates_merged: duplicates,
+        Merged {
+            rows,
+            ignored,
+            duplicates,
             replaced,
         }
     }
@@ -233,6 +256,44 @@ impl Collected {
         self.ignored.retain(|_| flags.next().unwrap_or(true));
         self.row_ids = Vec::new();
         (duplicates, replaced)
+    }
+}
+
+/// Rows read so far, from every file: the student table and the rows.
+#[derive(Default)]
+pub(crate) struct Collected {
+    /// The students, in first-seen order.
+    pub(crate) students: Students,
+    /// The rows.
+    pub(crate) rows: RowSet,
+}
+
+impl Collected {
+    /// Merge: drop replaced rows and duplicates, renumber students in sorted
+    /// order, sort the rows into evaluation order.
+    pub(crate) fn finish(self) -> EventsRead {
+        let names = self.students.names;
+        let mut order: Vec<u32> = (0..names.len() as u32).collect();
+        order.sort_by(|&a, &b| names[a as usize].cmp(&names[b as usize]));
+        let mut remap = vec![0u32; order.len()];
+        for (sorted, &first_seen) in order.iter().enumerate() {
+            remap[first_seen as usize] = sorted as u32;
+        }
+        let merged = self.rows.merge(Some(&remap));
+        let mut names = names;
+        let students = order
+            .iter()
+            .map(|&i| std::mem::take(&mut names[i as usize]))
+            .collect();
+        EventsRead {
+            registrations: Registrations {
+                students,
+                rows: merged.rows,
+                ignored: merged.ignored,
+            },
+            duplicates_merged: merged.duplicates,
+            replaced: merged.replaced,
+        }
     }
 }
 
