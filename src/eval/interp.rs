@@ -6,12 +6,11 @@ use super::measures::{
     Cumulative, Fact, MeasureCtx, Resolved, Value, compare, increment, threshold_base,
 };
 use super::student::{StepState, StudentCtx};
-use super::{Registration, Registrations, Roster, RunOptions, RunResult, RunSummary};
+use super::{Registration, Registrations, Roster, RunOptions, RunResult};
 use crate::calendar::DayIdx;
 use crate::model::{CondDef, DeadlineDef, Policy, StepDef, Thresholds, TriggerDef};
 use crate::syntax::ast::{CmpOp, DayUnit, Junction, Number};
 use chrono::NaiveDate;
-use std::collections::BTreeSet;
 
 /// Run `policy` over `regs` (any order) with an optional roster.
 ///
@@ -21,86 +20,29 @@ use std::collections::BTreeSet;
 /// school days, of the policy's kinds): `io` rejects invalid rows first.
 /// Output order: triggered_on, student, step (policy order), firing order,
 /// action order. Deterministic: the same inputs give the same result.
+///
+/// This is [`super::Stream`] fed one date at a time: the buffered and the
+/// streaming (`--sorted`) runs share one evaluation.
 pub fn run(
     policy: &Policy,
     regs: &Registrations,
     roster: Option<&Roster>,
     opts: &RunOptions,
 ) -> RunResult {
-    let as_of = opts
-        .as_of
-        .or_else(|| regs.rows.iter().map(|r| r.date).max());
-    let mut summary = RunSummary {
-        ignored: regs.ignored,
-        as_of,
-        missing_data_days: missing_data_days(policy, &regs.rows),
-        ..RunSummary::default()
-    };
-    let mut by_student: Vec<Vec<&Registration>> = vec![Vec::new(); regs.students.len()];
-    for r in &regs.rows {
-        if as_of.is_some_and(|a| r.date > a) {
-            summary.after_as_of += 1;
-            continue;
-        }
-        if let Some(v) = by_student.get_mut(r.student as usize) {
-            v.push(r);
-        }
-    }
-    let plan = Plan::new(policy);
-    let mut order: Vec<usize> = (0..regs.students.len()).collect();
-    order.sort_by(|&a, &b| regs.students[a].cmp(&regs.students[b]));
+    let mut stream = super::Stream::new(policy, roster, opts.clone());
+    stream.add_students(regs.students.iter().cloned());
+    let mut order: Vec<&Registration> = regs.rows.iter().collect();
+    order.sort_by_key(|r| r.date);
     let mut actions = Vec::new();
-    for s in order {
-        let mut rows = std::mem::take(&mut by_student[s]);
-        if rows.is_empty() {
-            continue;
-        }
-        rows.sort();
-        summary.students += 1;
-        summary.registrations += rows.len() as u64;
-        let name = &regs.students[s];
-        let info = roster.and_then(|r| r.students.get(name));
-        let mut ctx = StudentCtx::new(policy, &plan, name, info, rows);
-        ctx.reference = opts.reference;
-        ctx.run(as_of);
-        actions.extend(ctx.into_actions());
+    for day in order.chunk_by(|a, b| a.date == b.date) {
+        let rows = day.iter().map(|r| (*r).clone()).collect();
+        actions.extend(stream.push(day[0].date, rows));
     }
-    actions.sort_by(|a, b| {
-        (
-            a.triggered_on,
-            &a.student,
-            a.step_index,
-            a.seq,
-            a.action_index,
-        )
-            .cmp(&(
-                b.triggered_on,
-                &b.student,
-                b.step_index,
-                b.seq,
-                b.action_index,
-            ))
-    });
+    let (rest, mut summary) = stream.finish();
+    actions.extend(rest);
+    summary.ignored = regs.ignored;
     summary.count_actions(policy, &actions);
     RunResult { actions, summary }
-}
-
-/// School days between the first and last date of the data on which no
-/// student has any registration (computed over the whole input).
-fn missing_data_days(policy: &Policy, rows: &[Registration]) -> Vec<NaiveDate> {
-    let cal = &policy.calendar;
-    let (Some(first), Some(last)) = (
-        rows.iter().map(|r| r.date).min(),
-        rows.iter().map(|r| r.date).max(),
-    ) else {
-        return Vec::new();
-    };
-    let seen: BTreeSet<NaiveDate> = rows.iter().map(|r| r.date).collect();
-    cal.school_days()
-        .iter()
-        .filter(|d| **d >= first && **d <= last && !seen.contains(d))
-        .copied()
-        .collect()
 }
 
 /// Outcome of evaluating one step at one point.
@@ -112,39 +54,48 @@ pub(super) struct Firing {
 }
 
 impl StudentCtx<'_> {
-    /// Walk the student's school days up to `as_of`.
-    pub(super) fn run(&mut self, as_of: Option<NaiveDate>) {
-        let cal = &self.policy.calendar;
-        let Some(first) = self.regs.first().map(|r| self.day_of(r.date)) else {
-            return;
-        };
-        let last_reg = self
-            .regs
-            .last()
-            .map(|r| self.day_of(r.date))
-            .unwrap_or(first);
-        let end = match as_of {
-            Some(a) if self.daily() => cal
-                .school_days()
-                .partition_point(|d| *d <= a)
-                .saturating_sub(1) as DayIdx,
-            _ => last_reg,
+    /// Evaluate school day `d` with the student's registrations of that
+    /// day (`regs`, sorted in evaluation order): first the start-of-day
+    /// evaluations of the days since the last call, then each registration.
+    /// Days must increase from call to call.
+    pub(super) fn push_day(&mut self, d: DayIdx, regs: Vec<Registration>) {
+        let first = *self.first_day.get_or_insert(d);
+        if self.next_day < first {
+            self.next_day = first;
         }
-        .max(last_reg);
-        let mut next = 0usize;
-        for d in first..=end {
-            if self.daily()
-                && d > first
-                && (self.reference || (0..self.state.len()).any(|s| self.observed_daily(s)))
-            {
+        if d > 0 {
+            self.advance(d - 1);
+        }
+        if let Some(r) = regs.first() {
+            self.mark_exemptions(r.date, &regs);
+        }
+        self.advance(d);
+        for r in regs {
+            let i = self.regs.len();
+            self.regs.push(r);
+            self.add_registration(i, d);
+            self.evaluate(d, Some(i));
+        }
+    }
+
+    /// The start-of-day evaluations of the school days up to and including
+    /// `to` not evaluated yet (only from the day after the first
+    /// registration, and only while some step is observed daily).
+    pub(super) fn advance(&mut self, to: DayIdx) {
+        let Some(first) = self.first_day else { return };
+        while self.next_day <= to {
+            let d = self.next_day;
+            self.next_day += 1;
+            if d > first && self.awake() {
                 self.evaluate(d, None);
             }
-            while next < self.regs.len() && self.day_of(self.regs[next].date) == d {
-                self.add_registration(next, d);
-                self.evaluate(d, Some(next));
-                next += 1;
-            }
         }
+    }
+
+    /// True when some step must be observed at the start of the next school
+    /// day (always in reference mode).
+    pub(super) fn awake(&self) -> bool {
+        self.daily() && (self.reference || (0..self.state.len()).any(|s| self.observed_daily(s)))
     }
 
     /// Evaluate every applicable step at day `d`, after registration `reg`
@@ -529,7 +480,7 @@ impl StudentCtx<'_> {
         MeasureCtx {
             cal: &self.policy.calendar,
             facts: &self.facts,
-            codes: &self.codes,
+            regs: &self.regs,
         }
     }
 
@@ -595,24 +546,26 @@ impl StudentCtx<'_> {
     /// exemptions) on school day `d`.
     fn add_registration(&mut self, r: usize, d: DayIdx) {
         self.new_facts.clear();
-        let reg = self.regs[r];
+        let reg = &self.regs[r];
         // A registration of an exempt kind is not counted at all, not even
         // as the kinds it is reclassified to.
         if self.kind_exempt(reg.kind, reg.date) {
             return;
         }
-        for kind in self.counted_kinds(reg) {
-            if self.kind_exempt(kind, reg.date) {
+        let kinds = self.counted_kinds(reg);
+        let (date, period, minutes, auth) = (reg.date, reg.period, reg.minutes, reg.authorization);
+        for kind in kinds {
+            if self.kind_exempt(kind, date) {
                 continue;
             }
             self.new_facts.push(self.facts.len());
             self.facts.push(Fact {
                 day: d,
-                date: reg.date,
-                period: reg.period,
+                date,
+                period,
                 kind,
-                minutes: reg.minutes,
-                auth: reg.authorization,
+                minutes,
+                auth,
                 reg: r as u32,
             });
         }

@@ -99,8 +99,8 @@ pub(crate) struct MeasureCtx<'a> {
     pub cal: &'a Calendar,
     /// The student's facts so far, in order.
     pub facts: &'a [Fact],
-    /// The student's registration codes, by registration index.
-    pub codes: &'a [Option<String>],
+    /// The student's registrations (for their codes), by index.
+    pub regs: &'a [super::Registration],
 }
 
 impl MeasureCtx<'_> {
@@ -121,7 +121,10 @@ impl MeasureCtx<'_> {
     }
 
     fn is_match(&self, f: &Fact, kind: KindId, filter: &FilterDef) -> bool {
-        let code = self.codes.get(f.reg as usize).and_then(|c| c.as_deref());
+        let code = self
+            .regs
+            .get(f.reg as usize)
+            .and_then(|r| r.code.as_deref());
         matches(f, kind, filter, code)
     }
 

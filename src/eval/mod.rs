@@ -7,9 +7,11 @@
 
 mod interp;
 mod measures;
+mod stream;
 mod student;
 
 pub use interp::run;
+pub use stream::Stream;
 
 use crate::model::{ActionKindTag, KindId};
 use crate::syntax::ast::Authorization;

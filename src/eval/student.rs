@@ -13,6 +13,7 @@ use crate::syntax::ast::{Attr, CmpOp, DayUnit, Number, ReclassifyMode, RolesJoin
 use chrono::{Datelike, NaiveDate};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// A scope instance, cheap to compare; printed by
 /// [`StudentCtx::instance_key`] only when a step fires.
@@ -60,13 +61,11 @@ pub(super) struct StepState {
 /// Everything the interpreter knows about one student during a run.
 pub(super) struct StudentCtx<'a> {
     pub policy: &'a Policy,
-    pub plan: &'a Plan,
-    pub student: &'a str,
+    pub plan: Arc<Plan>,
+    pub student: Arc<str>,
     pub info: Option<&'a StudentInfo>,
-    /// Registrations in evaluation order.
-    pub regs: Vec<&'a Registration>,
-    /// Codes by registration index.
-    pub codes: Vec<Option<String>>,
+    /// Registrations so far, in evaluation order.
+    pub regs: Vec<Registration>,
     /// Counted facts so far.
     pub facts: Vec<Fact>,
     /// Facts added by the registration being evaluated.
@@ -89,26 +88,30 @@ pub(super) struct StudentCtx<'a> {
     pub cache: std::cell::RefCell<Vec<super::measures::Cumulative>>,
     /// Evaluate every measure by scanning (the reference semantics, for tests).
     pub reference: bool,
+    /// School day of the first registration (evaluation starts there).
+    pub first_day: Option<DayIdx>,
+    /// The next school day whose start-of-day evaluation is still to come.
+    pub next_day: DayIdx,
+    /// Per exemption: the index in `exemptions` of its range opened by a
+    /// signal and not closed yet.
+    open_exemption: Vec<Option<usize>>,
 }
 
 impl<'a> StudentCtx<'a> {
-    /// A fresh context for one student's sorted registrations.
+    /// A fresh context for one student, before any registration.
     pub fn new(
         policy: &'a Policy,
-        plan: &'a Plan,
-        student: &'a str,
+        plan: Arc<Plan>,
+        student: Arc<str>,
         info: Option<&'a StudentInfo>,
-        regs: Vec<&'a Registration>,
     ) -> Self {
         let n = policy.steps.len();
-        let codes = regs.iter().map(|r| r.code.clone()).collect();
         let mut ctx = StudentCtx {
             policy,
             plan,
             student,
             info,
-            regs,
-            codes,
+            regs: Vec::new(),
             facts: Vec::new(),
             new_facts: Vec::new(),
             state: vec![StepState::default(); n],
@@ -120,33 +123,27 @@ impl<'a> StudentCtx<'a> {
             seq: 0,
             cache: std::cell::RefCell::new(Vec::new()),
             reference: false,
+            first_day: None,
+            next_day: 0,
+            open_exemption: vec![None; policy.exemptions.len()],
         };
-        ctx.exemptions = ctx.exemption_ranges();
+        ctx.exemptions = ctx.roster_exemptions();
         ctx
     }
 
-    /// The actions produced.
-    pub fn into_actions(self) -> Vec<ActionRecord> {
-        self.out
-    }
-
-    /// The school day index of `date` (a non-school day maps to the next
-    /// school day; `io` rejects such rows before evaluation).
-    pub fn day_of(&self, date: NaiveDate) -> DayIdx {
-        let cal = &self.policy.calendar;
-        cal.day_index(date)
-            .or_else(|| cal.next_school_day_from(date))
-            .unwrap_or_else(|| cal.num_school_days().saturating_sub(1))
+    /// The actions produced since the last call.
+    pub fn take_actions(&mut self) -> Vec<ActionRecord> {
+        std::mem::take(&mut self.out)
     }
 
     /// `date/pN/kind` (or `date/kind` for a signal): a registration's key.
     /// Two registrations with the same key (different codes or minutes for
     /// one lesson) are told apart by a suffix `.2`, `.3`, … in input order.
     pub fn registration_key(&self, r: usize) -> String {
-        let reg = self.regs[r];
+        let reg = &self.regs[r];
         let kind = &self.policy.kinds[reg.kind].id;
         let same =
-            |o: &&&Registration| (o.date, o.period, o.kind) == (reg.date, reg.period, reg.kind);
+            |o: &&Registration| (o.date, o.period, o.kind) == (reg.date, reg.period, reg.kind);
         // INVARIANT: registrations are sorted, so equal keys are adjacent.
         let earlier = self.regs[..r].iter().rev().take_while(same).count();
         let n = if earlier > 0 {
@@ -198,48 +195,39 @@ impl<'a> StudentCtx<'a> {
         })
     }
 
-    fn exemption_ranges(&self) -> Vec<(usize, NaiveDate, NaiveDate)> {
+    /// Exemption ranges given by the roster.
+    fn roster_exemptions(&self) -> Vec<(usize, NaiveDate, NaiveDate)> {
         let mut out = Vec::new();
-        let far = self.policy.calendar.last;
+        let Some(info) = self.info else { return out };
         for (i, e) in self.policy.exemptions.iter().enumerate() {
-            if let Some(info) = self.info {
-                for (id, a, b) in &info.exemptions {
-                    if *id == e.id {
-                        out.push((i, *a, *b));
-                    }
+            for (id, a, b) in &info.exemptions {
+                if *id == e.id {
+                    out.push((i, *a, *b));
                 }
-            }
-            let Some(open) = e.from_signal else { continue };
-            // Openings and closings by date, an opening before a closing on
-            // the same day (so a one-day exemption covers that day), whatever
-            // the signals' declaration order.
-            let mut marks: Vec<(NaiveDate, bool)> = self
-                .regs
-                .iter()
-                .filter_map(|r| {
-                    if r.kind == open {
-                        Some((r.date, false))
-                    } else if Some(r.kind) == e.until_signal {
-                        Some((r.date, true))
-                    } else {
-                        None
-                    }
-                })
-                .collect();
-            marks.sort();
-            let mut start: Option<NaiveDate> = None;
-            for (date, closes) in marks {
-                if !closes {
-                    start = start.or(Some(date));
-                } else if let Some(s) = start.take() {
-                    out.push((i, s, date));
-                }
-            }
-            if let Some(s) = start {
-                out.push((i, s, far));
             }
         }
         out
+    }
+
+    /// Open and close signal-driven exemptions with the signals among
+    /// `regs` (one school day's registrations, dated `date`). On one day an
+    /// opening comes before a closing (so a one-day exemption covers that
+    /// day), whatever the signals' declaration order; a second opening
+    /// while open, or a closing while closed, changes nothing.
+    pub(super) fn mark_exemptions(&mut self, date: NaiveDate, regs: &[Registration]) {
+        let far = self.policy.calendar.last.max(date);
+        for (i, e) in self.policy.exemptions.iter().enumerate() {
+            let Some(open) = e.from_signal else { continue };
+            if regs.iter().any(|r| r.kind == open) && self.open_exemption[i].is_none() {
+                self.open_exemption[i] = Some(self.exemptions.len());
+                self.exemptions.push((i, date, far));
+            }
+            if regs.iter().any(|r| Some(r.kind) == e.until_signal)
+                && let Some(x) = self.open_exemption[i].take()
+            {
+                self.exemptions[x].2 = date;
+            }
+        }
     }
 
     /// True when `step` applies to this student on `date`: its group
@@ -351,7 +339,7 @@ impl<'a> StudentCtx<'a> {
             .collect();
         let base = format!(
             "{}/{}/{}",
-            self.plan.steps[s].name, self.student, firing.identity
+            self.plan.steps[s].name, &*self.student, firing.identity
         );
         let mut dues: Vec<Option<NaiveDate>> = Vec::with_capacity(step.actions.len());
         for (i, a) in step.actions.iter().enumerate() {
@@ -404,7 +392,7 @@ impl<'a> StudentCtx<'a> {
     }
 
     fn evidence_of_reg(&self, r: usize) -> Evidence {
-        let reg = self.regs[r];
+        let reg = &self.regs[r];
         Evidence {
             date: reg.date,
             period: reg.period,

@@ -1,0 +1,228 @@
+//! The streaming driver: registrations arrive one date at a time (any
+//! students, any order within the date), every student keeps its own
+//! evaluation state between dates, and the actions of each date come out
+//! as soon as the date is done, in output order. Memory grows with the
+//! students and what their state keeps, not with the output.
+//!
+//! [`super::run`] (the buffered run) feeds its sorted input through the same
+//! driver, so both runs evaluate alike by construction.
+
+use super::interp::Plan;
+use super::student::StudentCtx;
+use super::{ActionRecord, Registration, Roster, RunOptions, RunSummary, StudentIdx};
+use crate::calendar::DayIdx;
+use crate::model::Policy;
+use chrono::NaiveDate;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+/// A run fed one date at a time.
+///
+/// Use: [`Stream::add_students`] for the student IDs the registrations
+/// index, [`Stream::push`] for each date in increasing order, then
+/// [`Stream::finish`]. Concatenating the actions returned by every `push`
+/// and by `finish` gives the actions of [`super::run`] over the same input,
+/// in the same order (triggered_on, student, step, firing, action).
+pub struct Stream<'a> {
+    policy: &'a Policy,
+    plan: Arc<Plan>,
+    roster: Option<&'a Roster>,
+    opts: RunOptions,
+    /// Student IDs by [`StudentIdx`].
+    names: Vec<Arc<str>>,
+    /// Each student's state, from its first registration on.
+    students: Vec<Option<Box<StudentCtx<'a>>>>,
+    /// Students that must be observed at the start of school days.
+    awake: Vec<StudentIdx>,
+    /// Scratch: students of the date being pushed.
+    in_batch: Vec<bool>,
+    /// Dates with at least one row (for possible missing-data days).
+    dates: BTreeSet<NaiveDate>,
+    last_date: Option<NaiveDate>,
+    summary: RunSummary,
+}
+
+impl<'a> Stream<'a> {
+    /// A run of `policy` with an optional roster (groups, exemptions,
+    /// birth dates). `opts.as_of`: rows dated later are counted in
+    /// [`RunSummary::after_as_of`] and not evaluated; without it the
+    /// evaluation ends at the last date pushed.
+    pub fn new(policy: &'a Policy, roster: Option<&'a Roster>, opts: RunOptions) -> Stream<'a> {
+        Stream {
+            policy,
+            plan: Arc::new(Plan::new(policy)),
+            roster,
+            opts,
+            names: Vec::new(),
+            students: Vec::new(),
+            awake: Vec::new(),
+            in_batch: Vec::new(),
+            dates: BTreeSet::new(),
+            last_date: None,
+            summary: RunSummary::default(),
+        }
+    }
+
+    /// Append student IDs to the table that [`Registration::student`]
+    /// indexes (the first call gives index 0, 1, …; later calls continue).
+    pub fn add_students<I: IntoIterator<Item = String>>(&mut self, names: I) {
+        for n in names {
+            self.names.push(Arc::from(n));
+            self.students.push(None);
+            self.in_batch.push(false);
+        }
+    }
+
+    /// Evaluate `date` with its registrations (every student's, any order)
+    /// and return the actions triggered on `date` and on the school days
+    /// since the previous push (start-of-day firings), in output order.
+    ///
+    /// Dates must increase from push to push, and every row must be dated
+    /// `date`, be on a school day and index a known student; the events
+    /// readers guarantee all three. Rows of unknown students are skipped.
+    pub fn push(&mut self, date: NaiveDate, mut rows: Vec<Registration>) -> Vec<ActionRecord> {
+        debug_assert!(
+            self.last_date.is_none_or(|l| l < date),
+            "dates must increase"
+        );
+        self.dates.insert(date);
+        self.last_date = Some(date);
+        if self.opts.as_of.is_some_and(|a| date > a) {
+            self.summary.after_as_of += rows.len() as u64;
+            return Vec::new();
+        }
+        let d = self.day_of(date);
+        rows.retain(|r| (r.student as usize) < self.names.len());
+        rows.sort_unstable();
+        self.summary.registrations += rows.len() as u64;
+        let mut touched: Vec<StudentIdx> = Vec::new();
+        let mut rest = rows.into_iter().peekable();
+        while let Some(first) = rest.next() {
+            let s = first.student;
+            let mut day = vec![first];
+            while let Some(r) = rest.next_if(|r| r.student == s) {
+                day.push(r);
+            }
+            self.ctx(s).push_day(d, day);
+            self.in_batch[s as usize] = true;
+            touched.push(s);
+        }
+        for &s in &self.awake {
+            if !self.in_batch[s as usize]
+                && let Some(ctx) = self.students[s as usize].as_mut()
+            {
+                ctx.advance(d);
+                touched.push(s);
+            }
+        }
+        for &s in &touched {
+            self.in_batch[s as usize] = false;
+        }
+        self.collect(touched)
+    }
+
+    /// End the run: the start-of-day evaluations up to the evaluation date
+    /// (`as_of`, or the last date pushed), their actions in output order,
+    /// and the summary's input counts (registrations, students,
+    /// after_as_of, as_of, missing_data_days). The per-action counts
+    /// (`actions_per_role`, …) are left to the caller, who may filter.
+    pub fn finish(mut self) -> (Vec<ActionRecord>, RunSummary) {
+        let as_of = self.opts.as_of.or(self.last_date);
+        let mut actions = Vec::new();
+        if let Some(a) = as_of {
+            let cal = &self.policy.calendar;
+            let end = cal.school_days().partition_point(|d| *d <= a);
+            if end > 0 {
+                let end = (end - 1) as DayIdx;
+                let awake = std::mem::take(&mut self.awake);
+                for &s in &awake {
+                    if let Some(ctx) = self.students[s as usize].as_mut() {
+                        ctx.advance(end);
+                    }
+                }
+                actions = self.collect(awake);
+            }
+        }
+        self.summary.as_of = as_of;
+        self.summary.missing_data_days = self.missing_data_days();
+        (actions, self.summary)
+    }
+
+    /// The student's state, created at its first registration.
+    fn ctx(&mut self, s: StudentIdx) -> &mut StudentCtx<'a> {
+        let slot = &mut self.students[s as usize];
+        if slot.is_none() {
+            let name = self.names[s as usize].clone();
+            let info = self.roster.and_then(|r| r.students.get(&*name));
+            let mut ctx = StudentCtx::new(self.policy, self.plan.clone(), name, info);
+            ctx.reference = self.opts.reference;
+            *slot = Some(Box::new(ctx));
+            self.summary.students += 1;
+        }
+        slot.as_mut().expect("created above")
+    }
+
+    /// Take the actions of `touched` students, sort them into output
+    /// order, and keep the students that must be observed daily awake.
+    fn collect(&mut self, mut touched: Vec<StudentIdx>) -> Vec<ActionRecord> {
+        touched.sort_unstable();
+        touched.dedup();
+        let mut actions = Vec::new();
+        self.awake.clear();
+        for s in touched {
+            if let Some(ctx) = self.students[s as usize].as_mut() {
+                actions.extend(ctx.take_actions());
+                if ctx.awake() {
+                    self.awake.push(s);
+                }
+            }
+        }
+        sort_actions(&mut actions);
+        actions
+    }
+
+    /// The school day index of `date` (a date that is not a school day maps
+    /// to the next one).
+    fn day_of(&self, date: NaiveDate) -> DayIdx {
+        let cal = &self.policy.calendar;
+        cal.day_index(date)
+            .or_else(|| cal.next_school_day_from(date))
+            .unwrap_or_else(|| cal.num_school_days().saturating_sub(1))
+    }
+
+    /// School days between the first and last date pushed on which no
+    /// student has any row (possible missing data).
+    fn missing_data_days(&self) -> Vec<NaiveDate> {
+        let (Some(first), Some(last)) = (self.dates.first(), self.dates.last()) else {
+            return Vec::new();
+        };
+        self.policy
+            .calendar
+            .school_days()
+            .iter()
+            .filter(|d| *d >= first && *d <= last && !self.dates.contains(d))
+            .copied()
+            .collect()
+    }
+}
+
+/// Output order: triggered_on, student, step (policy order), the student's
+/// firing order, action order.
+pub(super) fn sort_actions(actions: &mut [ActionRecord]) {
+    actions.sort_by(|a, b| {
+        (
+            a.triggered_on,
+            &a.student,
+            a.step_index,
+            a.seq,
+            a.action_index,
+        )
+            .cmp(&(
+                b.triggered_on,
+                &b.student,
+                b.step_index,
+                b.seq,
+                b.action_index,
+            ))
+    });
+}
