@@ -220,6 +220,37 @@ impl<'a> Plan<'a> {
         true
     }
 
+    /// Append this plan, as student `student`'s, to the per-day word lists
+    /// of [`day_code`].
+    fn encode(&self, student: u32, days: &mut [Vec<u32>]) {
+        let mut signals = self.signals.iter().peekable();
+        let mut cells = self.cells.iter().peekable();
+        loop {
+            let day = match (signals.peek(), cells.peek()) {
+                (None, None) => break,
+                (Some(&&(d, _)), None) | (None, Some(&(&(d, _), _))) => d,
+                (Some(&&(a, _)), Some(&(&(b, _), _))) => a.min(b),
+            };
+            let Some(out) = days.get_mut(day as usize) else {
+                break;
+            };
+            out.push(day_code::student(student));
+            while let Some(&(_, s)) = signals.next_if(|&&(d, _)| d == day) {
+                out.push(day_code::signal(s));
+            }
+            let whole = self.whole_days.contains(&day);
+            let mut first = true;
+            while let Some((&(_, period), &slot)) = cells.next_if(|&(&(d, _), _)| d == day) {
+                if !whole {
+                    out.push(day_code::lesson(period, slot));
+                } else if first {
+                    out.push(day_code::whole_day(slot));
+                }
+                first = false;
+            }
+        }
+    }
+
     fn random_period<R: Rng>(&self, rng: &mut R, day: u32) -> u32 {
         match self.periods(day) {
             Some((a, b)) => rng.gen_range(a..=b),
@@ -383,6 +414,32 @@ fn place_signals<R: Rng>(plan: &mut Plan, rng: &mut R, kinds: &GenKinds) {
     }
 }
 
+/// The order of the generated rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Order {
+    /// By student, then date, then period (signals first on their date).
+    #[default]
+    Student,
+    /// By date, then student ID, then period (signals first): the order in
+    /// which `verzuim run` evaluates, for `run --sorted`.
+    Date,
+}
+
+/// Write the generated events as canonical CSV in `order`: [`write_events`]
+/// or [`write_events_by_date`]. Returns the number of rows written.
+pub fn write_events_in<W: Write + ?Sized>(
+    w: &mut W,
+    cal: &Calendar,
+    kinds: &GenKinds,
+    opts: GenOptions,
+    order: Order,
+) -> io::Result<u64> {
+    match order {
+        Order::Student => write_events(w, cal, kinds, opts),
+        Order::Date => write_events_by_date(w, cal, kinds, opts),
+    }
+}
+
 /// Write the generated events as canonical CSV (`student,date,period,kind,
 /// minutes`, sorted by student, date, period; signals first on their date).
 /// Returns the number of rows written.
@@ -398,18 +455,248 @@ pub fn write_events<W: Write + ?Sized>(
         return Ok(0);
     }
     for i in 0..opts.students {
-        let mut rng = stream(opts.seed, i, false);
-        let prof = profile(&mut rng);
-        let mut plan = Plan::new(cal);
-        place_sickness(&mut plan, &mut rng, &prof);
-        place_truancy(&mut plan, &mut rng, &prof);
-        place_late(&mut plan, &mut rng, &prof);
-        place_removals(&mut plan, &mut rng, &prof);
-        place_authorized(&mut plan, &mut rng);
-        place_signals(&mut plan, &mut rng, kinds);
+        let plan = student_plan(cal, kinds, opts.seed, i);
         rows += write_plan(w, &student_id(i), &plan, kinds)?;
     }
     Ok(rows)
+}
+
+/// The registrations of student `i`, drawn from its own stream.
+fn student_plan<'a>(cal: &'a Calendar, kinds: &GenKinds, seed: u64, i: u32) -> Plan<'a> {
+    let mut rng = stream(seed, i, false);
+    let prof = profile(&mut rng);
+    let mut plan = Plan::new(cal);
+    place_sickness(&mut plan, &mut rng, &prof);
+    place_truancy(&mut plan, &mut rng, &prof);
+    place_late(&mut plan, &mut rng, &prof);
+    place_removals(&mut plan, &mut rng, &prof);
+    place_authorized(&mut plan, &mut rng);
+    place_signals(&mut plan, &mut rng, kinds);
+    plan
+}
+
+/// Write the same rows as [`write_events`] (the same multiset for the same
+/// calendar, kinds and options) sorted by date, then student ID (as text,
+/// so `S100000` before `S10001`), then period, with a student's signals
+/// first on their date: the order in which `verzuim run` evaluates.
+///
+/// Every student's plan is drawn once, in student-ID order, and appended
+/// to a per-school-day list in a compact encoding (about one 32-bit word
+/// per registration, one word for a whole day, one per student and day);
+/// the lists are then written day by day and freed. For the national
+/// year (about 755,000 students, 73 million rows) this holds some 200 MB.
+/// Returns the number of rows written.
+pub fn write_events_by_date<W: Write + ?Sized>(
+    w: &mut W,
+    cal: &Calendar,
+    kinds: &GenKinds,
+    opts: GenOptions,
+) -> io::Result<u64> {
+    writeln!(w, "student,date,period,kind,minutes")?;
+    let num_days = cal.num_school_days();
+    if num_days == 0 {
+        return Ok(0);
+    }
+    let too_big = |what: &str| io::Error::new(io::ErrorKind::InvalidInput, what.to_string());
+    if opts.students > day_code::MAX_STUDENTS {
+        return Err(too_big("too many students for --order date"));
+    }
+    if cal
+        .periods
+        .iter()
+        .flatten()
+        .any(|&(_, b)| b > day_code::MAX_PERIOD)
+    {
+        return Err(too_big("period numbers too high for --order date"));
+    }
+    let mut days: Vec<Vec<u32>> = vec![Vec::new(); num_days as usize];
+    for i in id_order(opts.students) {
+        student_plan(cal, kinds, opts.seed, i).encode(i, &mut days);
+    }
+    let lesson = cal.lesson_minutes;
+    let mut rows = 0;
+    let mut line = Vec::with_capacity(1 << 16);
+    let mut id = String::new();
+    for (day, words) in days.iter_mut().enumerate() {
+        let words = std::mem::take(words);
+        let date = date(cal, day as u32).to_string();
+        let periods = cal.periods_on(cal.date(day as u32).weekday());
+        for word in words {
+            match day_code::decode(word) {
+                day_code::Word::Student(i) => {
+                    id.clear();
+                    id.push_str(&student_id(i));
+                }
+                day_code::Word::Signal(s) => {
+                    write_row(
+                        &mut line,
+                        &id,
+                        &date,
+                        None,
+                        &kinds.signals[s as usize],
+                        None,
+                    );
+                    rows += 1;
+                }
+                day_code::Word::WholeDay(slot) => {
+                    let (kind, minutes) = slot_row(kinds, lesson, slot);
+                    if let Some((a, b)) = periods {
+                        for p in a..=b {
+                            write_row(&mut line, &id, &date, Some(p), kind, Some(minutes));
+                            rows += 1;
+                        }
+                    }
+                }
+                day_code::Word::Lesson(p, slot) => {
+                    let (kind, minutes) = slot_row(kinds, lesson, slot);
+                    write_row(&mut line, &id, &date, Some(p), kind, Some(minutes));
+                    rows += 1;
+                }
+            }
+            if line.len() >= 1 << 16 {
+                w.write_all(&line)?;
+                line.clear();
+            }
+        }
+    }
+    w.write_all(&line)?;
+    Ok(rows)
+}
+
+/// Student indices in the text order of their IDs (`S00001` … `S99999`,
+/// then `S100000` between `S10000` and `S10001`).
+fn id_order(students: u32) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..students).collect();
+    order.sort_by_cached_key(|&i| student_id(i));
+    order
+}
+
+/// The kind name and minutes of a row holding `slot`.
+fn slot_row(kinds: &GenKinds, lesson: u32, slot: Slot) -> (&str, u32) {
+    match slot {
+        Slot::Late(m) => (&kinds.late, m),
+        Slot::Sick => (&kinds.sick, lesson),
+        Slot::Truancy => (&kinds.truancy, lesson),
+        Slot::Removal => (&kinds.removal, lesson),
+        Slot::Authorized => (&kinds.authorized, lesson),
+    }
+}
+
+/// Append one CSV row (`period` and `minutes` empty for a signal).
+fn write_row(
+    line: &mut Vec<u8>,
+    id: &str,
+    date: &str,
+    period: Option<u32>,
+    kind: &str,
+    minutes: Option<u32>,
+) {
+    line.extend_from_slice(id.as_bytes());
+    line.push(b',');
+    line.extend_from_slice(date.as_bytes());
+    line.push(b',');
+    if let Some(p) = period {
+        push_number(line, p);
+    }
+    line.push(b',');
+    line.extend_from_slice(kind.as_bytes());
+    line.push(b',');
+    if let Some(m) = minutes {
+        push_number(line, m);
+    }
+    line.push(b'\n');
+}
+
+/// Append `n` in decimal.
+fn push_number(line: &mut Vec<u8>, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut k = digits.len();
+    loop {
+        k -= 1;
+        digits[k] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    line.extend_from_slice(&digits[k..]);
+}
+
+/// The compact per-day encoding of [`write_events_by_date`]: one `u32` per
+/// word. A student word starts the student's rows on that day; then its
+/// signals, then either one whole-day word (every scheduled period holds
+/// the same slot) or one word per lesson.
+mod day_code {
+    use super::Slot;
+
+    /// Student indices must stay below this (the top bit marks a student).
+    pub const MAX_STUDENTS: u32 = 1 << 31;
+    /// The highest period number a lesson word holds.
+    pub const MAX_PERIOD: u32 = (1 << 13) - 1;
+
+    const STUDENT: u32 = 1 << 31;
+    const WHOLE_DAY: u32 = 1 << 29;
+    const LESSON: u32 = 2 << 29;
+    const TAG: u32 = 3 << 29;
+
+    /// One decoded word.
+    pub enum Word {
+        /// The following words are this student's.
+        Student(u32),
+        /// A signal, by index into the generator's signals.
+        Signal(u32),
+        /// Every scheduled period of the day holds this.
+        WholeDay(Slot),
+        /// One lesson: period and what.
+        Lesson(u32, Slot),
+    }
+
+    pub fn student(i: u32) -> u32 {
+        STUDENT | i
+    }
+
+    pub fn signal(s: usize) -> u32 {
+        s as u32 & !(STUDENT | TAG)
+    }
+
+    pub fn whole_day(slot: Slot) -> u32 {
+        WHOLE_DAY | slot_bits(slot)
+    }
+
+    pub fn lesson(period: u32, slot: Slot) -> u32 {
+        LESSON | (period.min(MAX_PERIOD) << 16) | slot_bits(slot)
+    }
+
+    fn slot_bits(slot: Slot) -> u32 {
+        match slot {
+            Slot::Late(m) => m.min(0xfff),
+            Slot::Sick => 1 << 12,
+            Slot::Truancy => 2 << 12,
+            Slot::Removal => 3 << 12,
+            Slot::Authorized => 4 << 12,
+        }
+    }
+
+    fn slot_of(bits: u32) -> Slot {
+        match (bits >> 12) & 0xf {
+            0 => Slot::Late(bits & 0xfff),
+            1 => Slot::Sick,
+            2 => Slot::Truancy,
+            3 => Slot::Removal,
+            _ => Slot::Authorized,
+        }
+    }
+
+    pub fn decode(word: u32) -> Word {
+        if word & STUDENT != 0 {
+            return Word::Student(word & !STUDENT);
+        }
+        match word & TAG {
+            WHOLE_DAY => Word::WholeDay(slot_of(word & 0xffff)),
+            LESSON => Word::Lesson((word >> 16) & MAX_PERIOD, slot_of(word & 0xffff)),
+            _ => Word::Signal(word),
+        }
+    }
 }
 
 fn write_plan<W: Write + ?Sized>(
@@ -434,13 +721,7 @@ fn write_plan<W: Write + ?Sized>(
     };
     for (&(day, period), slot) in &plan.cells {
         write_signals_until(w, Some(day), &mut rows)?;
-        let (kind, minutes) = match *slot {
-            Slot::Late(m) => (&kinds.late, m),
-            Slot::Sick => (&kinds.sick, lesson),
-            Slot::Truancy => (&kinds.truancy, lesson),
-            Slot::Removal => (&kinds.removal, lesson),
-            Slot::Authorized => (&kinds.authorized, lesson),
-        };
+        let (kind, minutes) = slot_row(kinds, lesson, *slot);
         writeln!(w, "{id},{},{period},{kind},{minutes}", date(plan.cal, day))?;
         rows += 1;
     }
@@ -593,6 +874,68 @@ mod tests {
         assert_ne!(generate(50, 3), generate(50, 4));
         let small = generate(10, 3);
         assert!(generate(50, 3).starts_with(&small));
+    }
+
+    fn generate_by_date(students: u32, seed: u64) -> String {
+        let p = policy();
+        let kinds = GenKinds::from_policy(&p).unwrap();
+        let mut out = Vec::new();
+        let opts = GenOptions { students, seed };
+        write_events_in(&mut out, &p.calendar, &kinds, opts, Order::Date).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn date_order_is_a_permutation_sorted_by_date() {
+        let p = policy();
+        let by_student = generate(300, 11);
+        let by_date = generate_by_date(300, 11);
+        assert_eq!(by_student.lines().next(), by_date.lines().next());
+        let mut a: Vec<&str> = by_student.lines().skip(1).collect();
+        let mut b: Vec<&str> = by_date.lines().skip(1).collect();
+        let lines = b.clone();
+        assert!(lines.iter().any(|l| l.contains(",,")), "signals included");
+        a.sort_unstable();
+        b.sort_unstable();
+        assert_eq!(a, b, "the same rows");
+        // Evaluation order: date, student ID, signals (period empty) first,
+        // then period; signals among themselves in declaration order.
+        let signal = |k: &str| p.kinds.iter().filter(|k| k.signal).position(|s| s.id == k);
+        let key = |l: &&str| {
+            let f: Vec<&str> = l.split(',').collect();
+            let period = f[2].parse::<u32>().ok();
+            (f[1].to_string(), f[0].to_string(), period, signal(f[3]))
+        };
+        let mut sorted = lines.clone();
+        sorted.sort_by_key(key);
+        assert_eq!(lines, sorted);
+        let regs = parse_events(&p, "gen.csv", &by_date, 0).unwrap();
+        assert_eq!(regs.rows.len(), lines.len());
+        assert_eq!(
+            write_events_in(
+                &mut Vec::new(),
+                &p.calendar,
+                &GenKinds::from_policy(&p).unwrap(),
+                GenOptions {
+                    students: 300,
+                    seed: 11
+                },
+                Order::Student
+            )
+            .unwrap(),
+            lines.len() as u64
+        );
+    }
+
+    #[test]
+    fn student_ids_are_ordered_as_text() {
+        let order = id_order(100_001);
+        let ids: Vec<String> = order.iter().map(|&i| student_id(i)).collect();
+        assert!(ids.windows(2).all(|w| w[0] < w[1]));
+        let at = |id: &str| ids.iter().position(|x| x == id).unwrap();
+        assert_eq!(at("S100000"), at("S10000") + 1);
+        assert_eq!(at("S100001"), at("S100000") + 1);
+        assert_eq!(at("S10001"), at("S100001") + 1);
     }
 
     #[test]

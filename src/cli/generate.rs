@@ -6,7 +6,7 @@ use super::check::load_error;
 use super::{CliError, Outcome, Reporter, out};
 use crate::calendar::Calendar;
 use crate::check::{self, Loaded};
-use crate::generate::{GenKinds, GenOptions, write_events, write_roster};
+use crate::generate::{GenKinds, GenOptions, Order, write_events_in, write_roster};
 use miette::Diagnostic;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -33,6 +33,10 @@ pub struct GenerateArgs {
     /// Also write a roster (names, classes, mentors, groups) here.
     #[arg(long, value_name = "FILE")]
     pub roster_output: Option<PathBuf>,
+    /// Row order: by student (then date), or by date (then student), as
+    /// `verzuim run --sorted` reads. The same rows either way.
+    #[arg(long, value_enum, value_name = "ORDER", default_value = "student")]
+    pub order: Order,
 }
 
 /// The policy lacks event kinds the generator writes.
@@ -69,7 +73,7 @@ pub fn generate(args: &GenerateArgs, reporter: &Reporter) -> Outcome {
         seed: args.seed,
     };
     let rows = match write_to(args.output.as_deref(), |w| {
-        write_events(w, &calendar, &kinds, opts)
+        write_events_in(w, &calendar, &kinds, opts, args.order)
     }) {
         Ok(rows) => rows,
         Err(e) => {
