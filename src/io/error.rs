@@ -61,6 +61,8 @@ pub enum DataErrorCode {
     BadJson,
     /// An `id` given twice in one file for different registrations.
     DuplicateId,
+    /// Under `--sorted`: a row dated before an earlier row of its file.
+    OutOfOrder,
 }
 
 impl DataErrorCode {
@@ -92,6 +94,7 @@ impl DataErrorCode {
             NotEnrolled => "not-enrolled",
             BadJson => "bad-json",
             DuplicateId => "duplicate-id",
+            OutOfOrder => "out-of-order",
         }
     }
 }
