@@ -454,10 +454,17 @@ pub fn write_events<W: Write + ?Sized>(
     if cal.num_school_days() == 0 {
         return Ok(0);
     }
+    let dates = dates(cal);
+    let mut line = Vec::with_capacity(1 << 16);
     for i in 0..opts.students {
         let plan = student_plan(cal, kinds, opts.seed, i);
-        rows += write_plan(w, &student_id(i), &plan, kinds)?;
+        rows += write_plan(&mut line, &student_id(i), &plan, kinds, &dates);
+        if line.len() >= 1 << 16 {
+            w.write_all(&line)?;
+            line.clear();
+        }
     }
+    w.write_all(&line)?;
     Ok(rows)
 }
 
@@ -510,6 +517,7 @@ pub fn write_events_by_date<W: Write + ?Sized>(
         return Err(too_big("period numbers too high for --order date"));
     }
     let mut days: Vec<Vec<u32>> = vec![Vec::new(); num_days as usize];
+    let dates = dates(cal);
     for i in id_order(opts.students) {
         student_plan(cal, kinds, opts.seed, i).encode(i, &mut days);
     }
@@ -519,7 +527,7 @@ pub fn write_events_by_date<W: Write + ?Sized>(
     let mut id = String::new();
     for (day, words) in days.iter_mut().enumerate() {
         let words = std::mem::take(words);
-        let date = date(cal, day as u32).to_string();
+        let date = &dates[day];
         let periods = cal.periods_on(cal.date(day as u32).weekday());
         for word in words {
             match day_code::decode(word) {
@@ -542,14 +550,14 @@ pub fn write_events_by_date<W: Write + ?Sized>(
                     let (kind, minutes) = slot_row(kinds, lesson, slot);
                     if let Some((a, b)) = periods {
                         for p in a..=b {
-                            write_row(&mut line, &id, &date, Some(p), kind, Some(minutes));
+                            write_row(&mut line, &id, date, Some(p), kind, Some(minutes));
                             rows += 1;
                         }
                     }
                 }
                 day_code::Word::Lesson(p, slot) => {
                     let (kind, minutes) = slot_row(kinds, lesson, slot);
-                    write_row(&mut line, &id, &date, Some(p), kind, Some(minutes));
+                    write_row(&mut line, &id, date, Some(p), kind, Some(minutes));
                     rows += 1;
                 }
             }
@@ -699,34 +707,41 @@ mod day_code {
     }
 }
 
-fn write_plan<W: Write + ?Sized>(
-    w: &mut W,
+/// Append one student's rows (by date, signals first, then period) to
+/// `line`; `dates` holds every school day's date as text. Returns the
+/// number of rows.
+fn write_plan(
+    line: &mut Vec<u8>,
     id: &str,
     plan: &Plan,
     kinds: &GenKinds,
-) -> io::Result<u64> {
+    dates: &[String],
+) -> u64 {
     let mut rows = 0;
     let mut signals = plan.signals.iter().peekable();
     let lesson = plan.cal.lesson_minutes;
-    let mut write_signals_until = |w: &mut W, upto: Option<u32>, rows: &mut u64| {
-        while let Some(&&(d, s)) = signals.peek() {
-            if upto.is_some_and(|u| d > u) {
-                break;
-            }
-            signals.next();
-            writeln!(w, "{id},{},,{},", date(plan.cal, d), kinds.signals[s])?;
+    let date = |d: u32| dates.get(d as usize).map_or("", String::as_str);
+    let mut write_signals_until = |line: &mut Vec<u8>, upto: Option<u32>, rows: &mut u64| {
+        while let Some(&(d, s)) = signals.next_if(|&&(d, _)| upto.is_none_or(|u| d <= u)) {
+            write_row(line, id, date(d), None, &kinds.signals[s], None);
             *rows += 1;
         }
-        io::Result::Ok(())
     };
     for (&(day, period), slot) in &plan.cells {
-        write_signals_until(w, Some(day), &mut rows)?;
+        write_signals_until(line, Some(day), &mut rows);
         let (kind, minutes) = slot_row(kinds, lesson, *slot);
-        writeln!(w, "{id},{},{period},{kind},{minutes}", date(plan.cal, day))?;
+        write_row(line, id, date(day), Some(period), kind, Some(minutes));
         rows += 1;
     }
-    write_signals_until(w, None, &mut rows)?;
-    Ok(rows)
+    write_signals_until(line, None, &mut rows);
+    rows
+}
+
+/// Every school day's date as text (`2022-08-29`), by day index.
+fn dates(cal: &Calendar) -> Vec<String> {
+    (0..cal.num_school_days())
+        .map(|d| date(cal, d).to_string())
+        .collect()
 }
 
 fn date(cal: &Calendar, day: u32) -> impl std::fmt::Display {
