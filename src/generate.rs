@@ -536,14 +536,7 @@ pub fn write_events_by_date<W: Write + ?Sized>(
                     id.push_str(&student_id(i));
                 }
                 day_code::Word::Signal(s) => {
-                    write_row(
-                        &mut line,
-                        &id,
-                        &date,
-                        None,
-                        &kinds.signals[s as usize],
-                        None,
-                    );
+                    write_row(&mut line, &id, date, None, &kinds.signals[s as usize], None);
                     rows += 1;
                 }
                 day_code::Word::WholeDay(slot) => {
