@@ -3,7 +3,7 @@
 //! for time-driven or deferred steps, at the start of every school day).
 
 use super::measures::{
-    Cumulative, Fact, MeasureCtx, Resolved, Value, compare, increment, threshold_base,
+    Cumulative, Fact, MeasureCtx, NO_CODE, Resolved, Value, compare, increment, threshold_base,
 };
 use super::student::{StepState, StudentCtx};
 use super::{Registration, Registrations, Roster, RunOptions, RunResult};
@@ -70,9 +70,8 @@ impl StudentCtx<'_> {
             self.mark_exemptions(r.date, &regs);
         }
         self.advance(d);
-        for r in regs {
-            let i = self.regs.len();
-            self.regs.push(r);
+        self.today = regs;
+        for i in 0..self.today.len() {
             self.add_registration(i, d);
             self.evaluate(d, Some(i));
         }
@@ -84,9 +83,15 @@ impl StudentCtx<'_> {
     pub(super) fn advance(&mut self, to: DayIdx) {
         let Some(first) = self.first_day else { return };
         while self.next_day <= to {
+            // Only an evaluation changes what is observed: asleep now means
+            // asleep through `to`.
+            if !self.awake() {
+                self.next_day = to + 1;
+                return;
+            }
             let d = self.next_day;
             self.next_day += 1;
-            if d > first && self.awake() {
+            if d > first {
                 self.evaluate(d, None);
             }
         }
@@ -202,7 +207,7 @@ impl StudentCtx<'_> {
         match &step.trigger {
             TriggerDef::PerRegistration { kind, filter } => {
                 let Some(r) = reg else { return Vec::new() };
-                let code = self.regs[r].code.as_deref();
+                let code = self.today[r].code.as_deref();
                 let hit = self.new_facts.iter().find(|&&i| {
                     let f = &self.facts[i];
                     f.date >= start && super::measures::matches(f, *kind, filter, code)
@@ -421,7 +426,7 @@ impl StudentCtx<'_> {
             if f.date < start {
                 continue;
             }
-            let code = self.regs[f.reg as usize].code.as_deref();
+            let code = self.plan.code_name(f.code);
             if !super::measures::matches(f, *after, after_filter, code) {
                 continue;
             }
@@ -480,7 +485,7 @@ impl StudentCtx<'_> {
         MeasureCtx {
             cal: &self.policy.calendar,
             facts: &self.facts,
-            regs: &self.regs,
+            codes: &self.plan.codes,
         }
     }
 
@@ -546,7 +551,7 @@ impl StudentCtx<'_> {
     /// exemptions) on school day `d`.
     fn add_registration(&mut self, r: usize, d: DayIdx) {
         self.new_facts.clear();
-        let reg = &self.regs[r];
+        let reg = &self.today[r];
         // A registration of an exempt kind is not counted at all, not even
         // as the kinds it is reclassified to.
         if self.kind_exempt(reg.kind, reg.date) {
@@ -554,8 +559,10 @@ impl StudentCtx<'_> {
         }
         let kinds = self.counted_kinds(reg);
         let (date, period, minutes, auth) = (reg.date, reg.period, reg.minutes, reg.authorization);
+        let (reg_kind, code) = (reg.kind, self.plan.code_index(reg.code.as_deref()));
         for kind in kinds {
-            if self.kind_exempt(kind, date) {
+            // A kind no step reads is never looked at: not kept.
+            if self.kind_exempt(kind, date) || !(self.reference || self.plan.read_kinds[kind]) {
                 continue;
             }
             self.new_facts.push(self.facts.len());
@@ -566,7 +573,8 @@ impl StudentCtx<'_> {
                 kind,
                 minutes,
                 auth,
-                reg: r as u32,
+                reg_kind,
+                code,
             });
         }
     }
@@ -618,9 +626,26 @@ pub(super) struct Plan {
     pub steps: Vec<StepPlan>,
     /// Some step needs day-by-day evaluation (time-driven or throttled).
     pub needs_daily: bool,
+    /// Per kind: some step reads it (facts of other kinds are not kept).
+    pub read_kinds: Vec<bool>,
+    /// The policy's school codes, sorted; [`Fact`]s refer to them by index.
+    pub codes: Vec<String>,
 }
 
 impl Plan {
+    /// The index of a registration's code among [`Plan::codes`]
+    /// ([`NO_CODE`] for none, or a code the policy does not list).
+    pub fn code_index(&self, code: Option<&str>) -> u16 {
+        code.and_then(|c| self.codes.binary_search_by(|x| x.as_str().cmp(c)).ok())
+            .and_then(|i| u16::try_from(i).ok())
+            .unwrap_or(NO_CODE)
+    }
+
+    /// The code at `index` (None for [`NO_CODE`]).
+    pub fn code_name(&self, index: u16) -> Option<&str> {
+        self.codes.get(usize::from(index)).map(String::as_str)
+    }
+
     /// Precompute the plan of `policy`.
     pub fn new(policy: &Policy) -> Plan {
         let mut steps: Vec<StepPlan> = policy.steps.iter().map(|s| step_plan(policy, s)).collect();
@@ -637,7 +662,16 @@ impl Plan {
                 .iter()
                 .zip(&policy.steps)
                 .any(|(p, s)| p.time_sensitive && (s.repeat || !p.monotone));
-        Plan { steps, needs_daily }
+        let read_kinds = (0..policy.kinds.len())
+            .map(|k| steps.iter().any(|p| p.reads_kind(k)))
+            .collect();
+        let codes = policy.codes.keys().cloned().collect();
+        Plan {
+            steps,
+            needs_daily,
+            read_kinds,
+            codes,
+        }
     }
 }
 

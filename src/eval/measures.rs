@@ -29,9 +29,15 @@ pub(crate) struct Fact {
     pub minutes: u32,
     /// Authorization.
     pub auth: Authorization,
-    /// Index of the registration in the student's sorted registrations.
-    pub reg: u32,
+    /// The registration's own kind (before reclassification), for evidence.
+    pub reg_kind: KindId,
+    /// The registration's school code (index into [`MeasureCtx::codes`]),
+    /// or [`NO_CODE`].
+    pub code: u16,
 }
+
+/// [`Fact::code`] of a registration without a code.
+pub(crate) const NO_CODE: u16 = u16::MAX;
 
 /// True when `fact` is of `kind` and passes `filter`; `code` is the
 /// registration's school code.
@@ -99,8 +105,8 @@ pub(crate) struct MeasureCtx<'a> {
     pub cal: &'a Calendar,
     /// The student's facts so far, in order.
     pub facts: &'a [Fact],
-    /// The student's registrations (for their codes), by index.
-    pub regs: &'a [super::Registration],
+    /// The policy's codes, by [`Fact::code`].
+    pub codes: &'a [String],
 }
 
 impl MeasureCtx<'_> {
@@ -121,10 +127,7 @@ impl MeasureCtx<'_> {
     }
 
     fn is_match(&self, f: &Fact, kind: KindId, filter: &FilterDef) -> bool {
-        let code = self
-            .regs
-            .get(f.reg as usize)
-            .and_then(|r| r.code.as_deref());
+        let code = self.codes.get(usize::from(f.code)).map(String::as_str);
         matches(f, kind, filter, code)
     }
 
@@ -188,18 +191,35 @@ impl MeasureCtx<'_> {
         let mut per = [0i64; 7];
         let mut total = 0i64;
         let mut last: Option<DayIdx> = None;
+        // An episode belongs to the day it starts: a matching day whose
+        // previous school day has no matching fact. Walking back, a day is
+        // known to start an episode when the next matching day found is not
+        // its previous school day; the earliest one is looked up.
+        let mut pending: Option<(DayIdx, usize)> = None;
         for f in self.facts.iter().rev().take_while(|f| f.date >= from) {
             if f.date > to || last == Some(f.day) || !self.is_match(f, m.kind, &m.filter) {
                 continue;
             }
             last = Some(f.day);
-            // An episode belongs to the day it starts: a matching day whose
-            // previous school day has no matching fact.
-            if starts && f.day > 0 && self.day_has(m, f.day - 1, false) {
+            let wd = f.date.weekday().num_days_from_monday() as usize;
+            if starts {
+                if let Some((x, w)) = pending.take()
+                    && x != f.day + 1
+                {
+                    total += 1;
+                    per[w] += 1;
+                }
+                pending = Some((f.day, wd));
                 continue;
             }
             total += 1;
-            per[f.date.weekday().num_days_from_monday() as usize] += 1;
+            per[wd] += 1;
+        }
+        if let Some((x, w)) = pending
+            && (x == 0 || !self.day_has(m, x - 1, false))
+        {
+            total += 1;
+            per[w] += 1;
         }
         if m.same_weekday {
             per.into_iter().max().unwrap_or(0)

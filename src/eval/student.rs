@@ -64,8 +64,9 @@ pub(super) struct StudentCtx<'a> {
     pub plan: Arc<Plan>,
     pub student: Arc<str>,
     pub info: Option<&'a StudentInfo>,
-    /// Registrations so far, in evaluation order.
-    pub regs: Vec<Registration>,
+    /// The registrations of the school day being evaluated, in evaluation
+    /// order (earlier days are kept as facts only).
+    pub today: Vec<Registration>,
     /// Counted facts so far.
     pub facts: Vec<Fact>,
     /// Facts added by the registration being evaluated.
@@ -111,7 +112,7 @@ impl<'a> StudentCtx<'a> {
             plan,
             student,
             info,
-            regs: Vec::new(),
+            today: Vec::new(),
             facts: Vec::new(),
             new_facts: Vec::new(),
             state: vec![StepState::default(); n],
@@ -140,12 +141,12 @@ impl<'a> StudentCtx<'a> {
     /// Two registrations with the same key (different codes or minutes for
     /// one lesson) are told apart by a suffix `.2`, `.3`, … in input order.
     pub fn registration_key(&self, r: usize) -> String {
-        let reg = &self.regs[r];
+        let reg = &self.today[r];
         let kind = &self.policy.kinds[reg.kind].id;
         let same =
             |o: &&Registration| (o.date, o.period, o.kind) == (reg.date, reg.period, reg.kind);
         // INVARIANT: registrations are sorted, so equal keys are adjacent.
-        let earlier = self.regs[..r].iter().rev().take_while(same).count();
+        let earlier = self.today[..r].iter().rev().take_while(same).count();
         let n = if earlier > 0 {
             format!(".{}", earlier + 1)
         } else {
@@ -167,7 +168,8 @@ impl<'a> StudentCtx<'a> {
             kind: reg.kind,
             minutes: reg.minutes,
             auth: reg.authorization,
-            reg: 0,
+            reg_kind: reg.kind,
+            code: super::measures::NO_CODE,
         };
         for rc in &self.policy.reclassifications {
             if rc.from != reg.kind || !matches(&probe, rc.from, &rc.filter, reg.code.as_deref()) {
@@ -335,7 +337,15 @@ impl<'a> StudentCtx<'a> {
         let evidence: Vec<Evidence> = firing
             .evidence
             .iter()
-            .map(|&i| self.evidence_of_reg(self.facts[i].reg as usize))
+            .map(|&i| {
+                let f = &self.facts[i];
+                Evidence {
+                    date: f.date,
+                    period: f.period,
+                    kind: policy.kinds[f.reg_kind].id.clone(),
+                    minutes: f.minutes,
+                }
+            })
             .collect();
         let base = format!(
             "{}/{}/{}",
@@ -392,7 +402,7 @@ impl<'a> StudentCtx<'a> {
     }
 
     fn evidence_of_reg(&self, r: usize) -> Evidence {
-        let reg = &self.regs[r];
+        let reg = &self.today[r];
         Evidence {
             date: reg.date,
             period: reg.period,
