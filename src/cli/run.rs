@@ -7,11 +7,10 @@ use super::progress::Progress;
 use super::{CliError, Outcome, Reporter, parse_date_arg};
 use crate::check::{self, Loaded};
 use crate::eval::{self, Roster, RunOptions, RunResult};
-use crate::io::csv_out::{CsvDialect, write_csv};
 use crate::io::events::{EventsFile, EventsRead, ReadOptions, parse_event_files};
 use crate::io::filter::{ActionFilter, same_name};
-use crate::io::output::{OutputFormat, write_json};
-use crate::io::table::write_table;
+use crate::io::output::OutputFormat;
+use crate::io::sink::write_result;
 use crate::io::{DataError, ReadError, did_you_mean, display_name, join_list, roster};
 use crate::model::Policy;
 use chrono::NaiveDate;
@@ -148,7 +147,6 @@ pub fn run(args: &RunArgs, reporter: &Reporter) -> Outcome {
     let mut result = eval::run(&policy, &read.registrations, roster.as_ref(), &opts);
     result.summary.duplicates_merged = read.duplicates_merged;
     result.summary.replaced = read.replaced;
-    filter.apply(&policy, roster.as_ref(), &mut result);
     progress.phase("writing");
     let out = Output {
         policy: &policy,
@@ -306,18 +304,20 @@ struct Output<'a> {
 }
 
 impl Output<'_> {
-    /// Write `result` to stdout in `format`.
+    /// Write the actions of `result` that the output filters select, and
+    /// its summary (counting those actions), to stdout in `format`.
     fn write(&self, format: OutputFormat, result: &RunResult, reporter: &Reporter) -> Outcome {
         let mut out = BufWriter::with_capacity(1 << 16, super::out::stdout());
         let described = self.filter.describe();
-        let written = match format {
-            OutputFormat::Json => write_json(&mut out, result),
-            OutputFormat::Table => {
-                write_table(&mut out, self.policy, self.roster, result, Some(&described))
-            }
-            OutputFormat::Csv => write_csv(&mut out, result, CsvDialect::Plain),
-            OutputFormat::CsvNl => write_csv(&mut out, result, CsvDialect::Dutch),
-        };
+        let written = write_result(
+            format,
+            &mut out,
+            self.policy,
+            self.roster,
+            self.filter,
+            Some(&described),
+            result,
+        );
         match written.and_then(|()| out.flush()) {
             Ok(()) => Outcome::Success,
             Err(e) => {

@@ -20,7 +20,8 @@
 //!
 //! There is no summary row: the summary is in the table and JSON outputs.
 
-use crate::eval::{ActionRecord, Evidence, RunResult};
+use crate::eval::{ActionRecord, Evidence, RunResult, RunSummary};
+use crate::io::sink::ActionSink;
 use std::io::{self, Write};
 
 /// The header: the action fields, in JSON order, with `evidence_count`.
@@ -60,21 +61,67 @@ pub enum CsvDialect {
 
 /// Write the actions of `result` as CSV in `dialect`.
 pub fn write_csv<W: Write>(w: &mut W, result: &RunResult, dialect: CsvDialect) -> io::Result<()> {
-    let mut builder = csv::WriterBuilder::new();
-    if dialect == CsvDialect::Dutch {
-        w.write_all(BOM.as_bytes())?;
-        builder.delimiter(b';').terminator(csv::Terminator::CRLF);
-    }
-    let mut out = builder.from_writer(w);
-    out.write_record(CSV_COLUMNS).map_err(io_error)?;
-    for a in &result.actions {
-        let mut fields = record(a, dialect);
-        if dialect == CsvDialect::Dutch {
-            fields.iter_mut().for_each(excel_safe);
+    let mut sink = CsvSink::new(w, dialect);
+    sink.actions(&result.actions)?;
+    sink.finish(&result.summary)
+}
+
+/// The `csv` and `csv-nl` outputs as an [`ActionSink`]: the byte-order mark
+/// (`csv-nl`) and the header before the first row (or at the end, when there
+/// are no actions), then one row per action; the summary is not written.
+pub struct CsvSink<W: Write> {
+    /// The output before the header is written.
+    pending: Option<W>,
+    /// The CSV writer, from the header on.
+    out: Option<csv::Writer<W>>,
+    dialect: CsvDialect,
+}
+
+impl<W: Write> CsvSink<W> {
+    /// CSV in `dialect` to `w`.
+    pub fn new(w: W, dialect: CsvDialect) -> Self {
+        CsvSink {
+            pending: Some(w),
+            out: None,
+            dialect,
         }
-        out.write_record(fields).map_err(io_error)?;
     }
-    out.flush()
+
+    /// The writer, after the byte-order mark and the header (written once).
+    fn writer(&mut self) -> io::Result<&mut csv::Writer<W>> {
+        if let Some(mut w) = self.pending.take() {
+            let mut builder = csv::WriterBuilder::new();
+            if self.dialect == CsvDialect::Dutch {
+                w.write_all(BOM.as_bytes())?;
+                builder.delimiter(b';').terminator(csv::Terminator::CRLF);
+            }
+            let mut out = builder.from_writer(w);
+            out.write_record(CSV_COLUMNS).map_err(io_error)?;
+            self.out = Some(out);
+        }
+        self.out
+            .as_mut()
+            .ok_or_else(|| io::Error::other("an earlier write of the CSV output failed"))
+    }
+}
+
+impl<W: Write> ActionSink for CsvSink<W> {
+    fn actions(&mut self, actions: &[ActionRecord]) -> io::Result<()> {
+        let dialect = self.dialect;
+        let out = self.writer()?;
+        for a in actions {
+            let mut fields = record(a, dialect);
+            if dialect == CsvDialect::Dutch {
+                fields.iter_mut().for_each(excel_safe);
+            }
+            out.write_record(fields).map_err(io_error)?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, _summary: &RunSummary) -> io::Result<()> {
+        self.writer()?.flush()
+    }
 }
 
 /// Excel runs a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage
@@ -149,7 +196,6 @@ pub fn number(n: f64, dialect: CsvDialect) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::eval::RunSummary;
     use crate::io::testutil::sample_action;
 
     fn written(dialect: CsvDialect) -> String {

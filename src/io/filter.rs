@@ -8,7 +8,8 @@
 //! Different filters combine with *and*; the values of one repeated filter
 //! (`--student A --student B`) with *or*.
 
-use crate::eval::{Roster, RunResult};
+use crate::eval::{ActionRecord, Roster, RunResult};
+use crate::io::sink::ActionCounts;
 use crate::model::Policy;
 use chrono::NaiveDate;
 use std::collections::HashSet;
@@ -62,25 +63,30 @@ impl ActionFilter {
         Some(set)
     }
 
+    /// The matcher for this filter: precomputes the sets of students
+    /// (`--student`, and those `--mentor`/`--class` select in `roster`), so
+    /// that each action is tested in constant time.
+    pub fn selection<'a>(&'a self, roster: Option<&'a Roster>) -> Selection<'a> {
+        Selection {
+            filter: self,
+            students: self.students.iter().map(String::as_str).collect(),
+            roster_students: self.roster_students(roster),
+        }
+    }
+
     /// Keep the selected actions of `result` and recount the summary's
     /// per-action counts; marks the summary `filtered`. Without filters,
-    /// nothing changes.
+    /// nothing changes. (The output path does the same incrementally with
+    /// [`crate::io::sink::Filtered`].)
     pub fn apply(&self, policy: &Policy, roster: Option<&Roster>, result: &mut RunResult) {
         if self.is_empty() {
             return;
         }
-        let selected = self.roster_students(roster);
-        let students: HashSet<&str> = self.students.iter().map(String::as_str).collect();
-        result.actions.retain(|a| {
-            self.from.is_none_or(|d| a.triggered_on >= d)
-                && self.to.is_none_or(|d| a.triggered_on <= d)
-                && (students.is_empty() || students.contains(a.student.as_str()))
-                && (self.roles.is_empty() || a.roles.iter().any(|r| self.roles.contains(r)))
-                && selected
-                    .as_ref()
-                    .is_none_or(|s| s.contains(a.student.as_str()))
-        });
-        result.summary.count_actions(policy, &result.actions);
+        let selection = self.selection(roster);
+        result.actions.retain(|a| selection.selects(a));
+        let mut counts = ActionCounts::new(policy);
+        counts.add(&result.actions);
+        counts.set(&mut result.summary);
         result.summary.filtered = true;
     }
 
@@ -100,6 +106,30 @@ impl ActionFilter {
             parts.extend(list.iter().map(|v| format!("{flag} {v}")));
         }
         parts.join(", ")
+    }
+}
+
+/// An [`ActionFilter`] ready to test actions (see [`ActionFilter::selection`]).
+#[derive(Debug, Clone)]
+pub struct Selection<'a> {
+    filter: &'a ActionFilter,
+    students: HashSet<&'a str>,
+    roster_students: Option<HashSet<&'a str>>,
+}
+
+impl Selection<'_> {
+    /// True when the filter selects `a` (every filter given holds; always
+    /// true without filters).
+    pub fn selects(&self, a: &ActionRecord) -> bool {
+        let f = self.filter;
+        f.from.is_none_or(|d| a.triggered_on >= d)
+            && f.to.is_none_or(|d| a.triggered_on <= d)
+            && (self.students.is_empty() || self.students.contains(a.student.as_str()))
+            && (f.roles.is_empty() || a.roles.iter().any(|r| f.roles.contains(r)))
+            && self
+                .roster_students
+                .as_ref()
+                .is_none_or(|s| s.contains(a.student.as_str()))
     }
 }
 

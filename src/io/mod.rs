@@ -13,6 +13,7 @@ pub mod jsonl;
 pub mod merge;
 pub mod output;
 pub mod roster;
+pub mod sink;
 pub mod table;
 #[cfg(test)]
 pub(crate) mod testutil;

@@ -9,6 +9,7 @@
 //! summary gives the run's counts.
 
 use crate::eval::{ActionRecord, Roster, RunResult, RunSummary};
+use crate::io::sink::ActionSink;
 use crate::model::{Policy, Thresholds, TriggerDef};
 use chrono::{Datelike, NaiveDate, Weekday};
 use std::collections::{BTreeMap, BTreeSet};
@@ -23,7 +24,7 @@ const MAX_STEP: usize = 12;
 const MIN_TEXT: usize = 30;
 
 /// Write `result` as a table. `filter` describes the output filters, if
-/// any (`--student S00012`), for the summary.
+/// any (`--student S00012`), for the summary. The columns fit the actions.
 pub fn write_table<W: Write>(
     w: &mut W,
     policy: &Policy,
@@ -31,21 +32,159 @@ pub fn write_table<W: Write>(
     result: &RunResult,
     filter: Option<&str>,
 ) -> io::Result<()> {
-    let t = Table::new(policy, roster, &result.actions);
-    let mut by_date: BTreeMap<NaiveDate, Vec<&ActionRecord>> = BTreeMap::new();
-    for a in &result.actions {
-        by_date.entry(a.triggered_on).or_default().push(a);
+    let widths = TableWidths::of_actions(roster, &result.actions);
+    let mut sink = TableSink::new(w, policy, roster, filter, widths);
+    sink.actions(&result.actions)?;
+    sink.finish(&result.summary)
+}
+
+/// The widths of the table's student, name and step columns (each capped;
+/// a name width of 0 leaves the name column out).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TableWidths {
+    /// Student ID column.
+    pub student: usize,
+    /// Name column (0: none).
+    pub name: usize,
+    /// Step column (the step ID, `[wet]` for a law).
+    pub step: usize,
+}
+
+impl TableWidths {
+    /// Widths that fit `actions` (the buffered table): the longest student
+    /// ID, roster name and step label among them.
+    pub fn of_actions<'r>(
+        roster: Option<&Roster>,
+        actions: impl IntoIterator<Item = &'r ActionRecord>,
+    ) -> TableWidths {
+        let mut t = TableWidths::default();
+        for a in actions {
+            t.student = t.student.max(a.student.chars().count());
+            t.step = t.step.max(step_label(a).chars().count());
+            let name = roster_name(roster, &a.student).map_or(0, |n| n.chars().count());
+            t.name = t.name.max(name);
+        }
+        t.capped()
     }
-    if by_date.is_empty() {
-        writeln!(w, "Geen acties.")?;
+
+    /// Widths known before any action (a streamed table): the longest step
+    /// label of the policy, the longest name and student ID of the roster;
+    /// without a roster, no name column and student IDs up to the cap
+    /// (10 characters).
+    pub fn for_policy(policy: &Policy, roster: Option<&Roster>) -> TableWidths {
+        let label = |st: &crate::model::StepDef| st.id.chars().count() + if st.law { 6 } else { 0 };
+        let step = policy.steps.iter().map(label).max().unwrap_or(0);
+        let t = match roster {
+            Some(r) => TableWidths {
+                student: r
+                    .students
+                    .keys()
+                    .map(|id| id.chars().count())
+                    .max()
+                    .unwrap_or(0),
+                name: r
+                    .students
+                    .values()
+                    .filter_map(|i| i.name.as_deref())
+                    .map(|n| n.chars().count())
+                    .max()
+                    .unwrap_or(0),
+                step,
+            },
+            None => TableWidths {
+                student: MAX_STUDENT,
+                name: 0,
+                step,
+            },
+        };
+        t.capped()
     }
-    for (date, actions) in &by_date {
-        t.write_day(w, *date, actions)?;
+
+    /// At most the caps.
+    fn capped(self) -> TableWidths {
+        TableWidths {
+            student: self.student.min(MAX_STUDENT),
+            name: self.name.min(MAX_NAME),
+            step: self.step.min(MAX_STEP),
+        }
     }
-    if by_date.is_empty() {
-        writeln!(w)?;
+}
+
+/// The `table` output as an [`ActionSink`]. Each call's actions are
+/// grouped by day, then by who acts, so a call must hold whole days (later
+/// than those before); the summary comes at the end (after `Geen acties.`
+/// when no action was written). The column widths are fixed up front.
+pub struct TableSink<'a, W: Write> {
+    w: W,
+    table: Table<'a>,
+    filter: Option<&'a str>,
+    /// Whether any action was written.
+    written: bool,
+    /// The DUO reports of each law step, by step ID.
+    law_reports: BTreeMap<String, u64>,
+}
+
+impl<'a, W: Write> TableSink<'a, W> {
+    /// A table to `w` with columns `widths`; `filter` describes the output
+    /// filters for the summary (as for [`write_table`]).
+    pub fn new(
+        w: W,
+        policy: &'a Policy,
+        roster: Option<&'a Roster>,
+        filter: Option<&'a str>,
+        widths: TableWidths,
+    ) -> Self {
+        TableSink {
+            w,
+            table: Table {
+                policy,
+                roster,
+                student_w: widths.student,
+                name_w: widths.name,
+                step_w: widths.step,
+            },
+            filter,
+            written: false,
+            law_reports: BTreeMap::new(),
+        }
     }
-    write_summary(w, policy, &result.summary, &result.actions, filter)
+}
+
+impl<W: Write> ActionSink for TableSink<'_, W> {
+    fn actions(&mut self, actions: &[ActionRecord]) -> io::Result<()> {
+        let mut by_date: BTreeMap<NaiveDate, Vec<&ActionRecord>> = BTreeMap::new();
+        for a in actions {
+            by_date.entry(a.triggered_on).or_default().push(a);
+            if a.law && a.kind == "duo_report" {
+                match self.law_reports.get_mut(&a.step) {
+                    Some(n) => *n += 1,
+                    None => {
+                        self.law_reports.insert(a.step.clone(), 1);
+                    }
+                }
+            }
+        }
+        for (date, actions) in &by_date {
+            self.table.write_day(&mut self.w, *date, actions)?;
+            self.written = true;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, summary: &RunSummary) -> io::Result<()> {
+        if !self.written {
+            writeln!(self.w, "Geen acties.")?;
+            writeln!(self.w)?;
+        }
+        let policy = self.table.policy;
+        write_summary(&mut self.w, policy, summary, &self.law_reports, self.filter)?;
+        self.w.flush()
+    }
+}
+
+/// The roster name of `student`.
+fn roster_name<'r>(roster: Option<&'r Roster>, student: &str) -> Option<&'r str> {
+    roster?.students.get(student)?.name.as_deref()
 }
 
 /// Column widths and lookups for one table.
@@ -58,28 +197,8 @@ struct Table<'a> {
 }
 
 impl<'a> Table<'a> {
-    fn new(policy: &'a Policy, roster: Option<&'a Roster>, actions: &[ActionRecord]) -> Table<'a> {
-        let mut t = Table {
-            policy,
-            roster,
-            student_w: 0,
-            name_w: 0,
-            step_w: 0,
-        };
-        for a in actions {
-            t.student_w = t.student_w.max(a.student.chars().count());
-            t.step_w = t.step_w.max(step_label(a).chars().count());
-            let name = t.name(&a.student).map_or(0, |n| n.chars().count());
-            t.name_w = t.name_w.max(name);
-        }
-        t.student_w = t.student_w.min(MAX_STUDENT);
-        t.step_w = t.step_w.min(MAX_STEP);
-        t.name_w = t.name_w.min(MAX_NAME);
-        t
-    }
-
     fn name(&self, student: &str) -> Option<&'a str> {
-        self.roster?.students.get(student)?.name.as_deref()
+        roster_name(self.roster, student)
     }
 
     /// Who acts, as a heading, and its sort key (policy role order).
@@ -434,13 +553,13 @@ fn count_line<W: Write>(w: &mut W, indent: usize, label: &str, n: u64) -> io::Re
     writeln!(w, "{}{label} {n:>8}", " ".repeat(indent))
 }
 
-/// Write the closing summary; `actions` are the actions written (for the
-/// DUO reports of a law), `filter` as for [`write_table`].
+/// Write the closing summary; `law_reports` are the `duo_report` actions
+/// written of each `law` step (by step ID), `filter` as for [`write_table`].
 pub fn write_summary<W: Write>(
     w: &mut W,
     policy: &Policy,
     s: &RunSummary,
-    actions: &[ActionRecord],
+    law_reports: &BTreeMap<String, u64>,
     filter: Option<&str>,
 ) -> io::Result<()> {
     let heading = "── Samenvatting ";
@@ -488,8 +607,8 @@ pub fn write_summary<W: Write>(
     for step in policy.steps.iter().filter(|st| st.law) {
         per_law.insert(&step.id, 0);
     }
-    for a in actions.iter().filter(|a| a.law && a.kind == "duo_report") {
-        *per_law.entry(&a.step).or_default() += 1;
+    for (step, n) in law_reports {
+        *per_law.entry(step.as_str()).or_default() += n;
     }
     let law_order = |id: &str| policy.steps.iter().position(|st| st.id == id);
     let mut laws: Vec<(&str, u64)> = per_law.into_iter().collect();
