@@ -58,16 +58,25 @@ pub(crate) struct Students {
     names: Vec<String>,
     /// Each interned student's standing in the roster (when one is given).
     enrolment: Vec<Enrolment>,
+    /// The index last returned: rows of one student tend to come together,
+    /// and comparing one ID is cheaper than a lookup.
+    last: usize,
 }
 
 impl Students {
     /// The student's index, and its standing in the roster when one is given.
     pub(crate) fn intern(&mut self, id: &str, roster: Option<&RosterIndex>) -> (u32, Enrolment) {
-        if let Some(&i) = self.index.get(id) {
+        let known = match self.names.get(self.last) {
+            Some(name) if name == id => Some(self.last as u32),
+            _ => self.index.get(id).copied(),
+        };
+        if let Some(i) = known {
+            self.last = i as usize;
             let e = self.enrolment.get(i as usize).copied();
             return (i, e.unwrap_or(Enrolment::Known(None, None)));
         }
         let i = self.names.len() as u32;
+        self.last = i as usize;
         self.index.insert(id.to_string(), i);
         self.names.push(id.to_string());
         let e = roster.map_or(Enrolment::Known(None, None), |r| r.status(id));
