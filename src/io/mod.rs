@@ -14,6 +14,7 @@ pub mod merge;
 pub mod output;
 pub mod roster;
 pub mod sink;
+pub mod stream;
 pub mod table;
 #[cfg(test)]
 pub(crate) mod testutil;
