@@ -274,19 +274,18 @@ impl FileStream {
         // The lines up to the first non-blank one: they decide the format
         // and the separator, and are then read again.
         let mut head = Vec::new();
+        let mut bom = 0;
         loop {
             let start = head.len();
             let n = reader.read_until(b'\n', &mut head).map_err(Opened::Io)?;
+            if start == 0 && head.starts_with("\u{feff}".as_bytes()) {
+                head.drain(..3);
+                bom = 3;
+            }
             if n == 0 || !head[start..].trim_ascii().is_empty() {
                 break;
             }
         }
-        let bom = if head.starts_with("\u{feff}".as_bytes()) {
-            head.drain(..3);
-            3
-        } else {
-            0
-        };
         let text = String::from_utf8_lossy(&head).into_owned();
         let format = EventsFormat::detect(path, &text);
         let input = Cursor::new(head).chain(reader);
@@ -854,9 +853,12 @@ mod tests {
             got[0].as_ref().unwrap_err()[0].split(" (").next().unwrap(),
             "e.csv:3:17: unknown kind `lat`"
         );
-        let ok = "\u{feff}student;date;period;kind;minutes\r\n\r\nS1;2022-09-05;1;late;7\r\n";
+        let ok = "\u{feff}\r\nstudent;date;period;kind;minutes\r\n\r\nS1;2022-09-05;1;late;7\r\n";
         let b = batches(&[("e.csv", ok)]).remove(0).unwrap();
-        assert_eq!(b.rows[0].origin.line, 3);
+        assert_eq!(b.rows[0].origin.line, 4);
+        let text = ok.trim_start_matches('\u{feff}');
+        let buffered = crate::io::events::parse_events(&policy(), "e.csv", text, 0).unwrap();
+        assert_eq!(buffered.rows, b.rows);
     }
 
     #[test]
