@@ -110,6 +110,20 @@ pub enum CliError {
         /// `12 problems in data.csv, 1 problem in roster.csv`.
         counts: String,
     },
+    /// A streamed run (`--sorted`) met rows that cannot be counted (each
+    /// was reported): evaluation stopped at the first, the rest was read
+    /// to list them all.
+    #[error(
+        "the run stopped at the first problem: {counts}; the actions of the dates before it may already be written"
+    )]
+    #[diagnostic(
+        code("verzuim::data::rejected"),
+        help("fix or remove every row listed above and run again; discard the partial output")
+    )]
+    Stopped {
+        /// `12 problems in data.csv`.
+        counts: String,
+    },
     /// The arguments are not valid.
     #[error("{message}")]
     #[diagnostic(code("verzuim::usage"))]

@@ -20,6 +20,8 @@ use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use thiserror::Error;
 
+mod sorted;
+
 /// Arguments of `verzuim run`.
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
@@ -57,6 +59,10 @@ pub struct RunArgs {
     /// Output only actions for students of this class (roster; repeatable).
     #[arg(long = "class", value_name = "NAME")]
     pub classes: Vec<String>,
+    /// The events are sorted by date: stream them, one date at a time
+    /// (memory grows with the students, not the registrations).
+    #[arg(long)]
+    pub sorted: bool,
 }
 
 impl RunArgs {
@@ -130,6 +136,9 @@ pub fn run(args: &RunArgs, reporter: &Reporter) -> Outcome {
         reporter.error(e);
         return Outcome::Usage;
     }
+    if args.sorted {
+        return run_sorted(args, &policy, &filter, reporter);
+    }
     let (read, roster, progress) = match read_inputs(args, &policy, reporter) {
         Ok(x) => x,
         Err(o) => return o,
@@ -160,6 +169,38 @@ pub fn run(args: &RunArgs, reporter: &Reporter) -> Outcome {
         note_merges(&read, reporter);
     }
     outcome
+}
+
+/// `run --sorted`: the roster first, then the events streamed.
+fn run_sorted(
+    args: &RunArgs,
+    policy: &Policy,
+    filter: &ActionFilter,
+    reporter: &Reporter,
+) -> Outcome {
+    let mut g = Gather {
+        reporter,
+        problems: Vec::new(),
+        outcome: Outcome::Success,
+    };
+    let roster = read_roster_arg(args, policy, &mut g);
+    if !g.problems.is_empty() {
+        report_problems(std::mem::take(&mut g.problems), reporter);
+        return g.outcome.max(Outcome::Failure);
+    }
+    if g.outcome != Outcome::Success {
+        return g.outcome;
+    }
+    if let Err(e) = check_filter(policy, roster.as_ref(), filter) {
+        reporter.error(e);
+        return Outcome::Usage;
+    }
+    let out = Output {
+        policy,
+        roster: roster.as_ref(),
+        filter,
+    };
+    sorted::run_sorted(args, policy, &out, reporter)
 }
 
 /// Arguments that are wrong before anything is read.
@@ -390,16 +431,7 @@ fn read_inputs(args: &RunArgs, policy: &Policy, reporter: &Reporter) -> Result<I
         problems: Vec::new(),
         outcome: Outcome::Success,
     };
-    let roster = args
-        .roster
-        .as_deref()
-        .and_then(|p| g.take(roster::read_roster(policy, p)));
-    let roster = roster.map(|(r, warnings)| {
-        warnings
-            .into_iter()
-            .for_each(|w| reporter.report(&w.into_report()));
-        r
-    });
+    let roster = read_roster_arg(args, policy, &mut g);
     let files: Vec<EventsFile> = args
         .events
         .iter()
@@ -427,6 +459,15 @@ fn read_inputs(args: &RunArgs, policy: &Policy, reporter: &Reporter) -> Result<I
         (Outcome::Success, Some(read)) => Ok((read, roster, progress)),
         (o, _) => Err(o.max(Outcome::Failure)),
     }
+}
+
+/// The `--roster` file, if any, read into `g` (its warnings reported).
+fn read_roster_arg(args: &RunArgs, policy: &Policy, g: &mut Gather) -> Option<Roster> {
+    let (roster, warnings) = g.take(roster::read_roster(policy, args.roster.as_deref()?))?;
+    for w in warnings {
+        g.reporter.report(&w.into_report());
+    }
+    Some(roster)
 }
 
 /// Collects the data errors of several inputs; I/O errors are reported at
@@ -459,6 +500,15 @@ impl Gather<'_> {
 
 /// Every data error, then one closing line with the count per file.
 fn report_problems(problems: Vec<DataError>, reporter: &Reporter) {
+    report_problems_as(problems, reporter, |counts| CliError::Rejected { counts });
+}
+
+/// As [`report_problems`], closing with `closing(counts)`.
+fn report_problems_as(
+    problems: Vec<DataError>,
+    reporter: &Reporter,
+    closing: impl FnOnce(String) -> CliError,
+) {
     let mut per_file: BTreeMap<String, usize> = BTreeMap::new();
     for p in &problems {
         *per_file.entry(p.file.clone()).or_default() += 1;
@@ -473,7 +523,5 @@ fn report_problems(problems: Vec<DataError>, reporter: &Reporter) {
             n => format!("{n} problems in {f}"),
         })
         .collect();
-    reporter.error(CliError::Rejected {
-        counts: counts.join(", "),
-    });
+    reporter.error(closing(counts.join(", ")));
 }

@@ -150,16 +150,24 @@ impl<'a> Stream<'a> {
 
     /// The student's state, created at its first registration.
     fn ctx(&mut self, s: StudentIdx) -> &mut StudentCtx<'a> {
-        let slot = &mut self.students[s as usize];
-        if slot.is_none() {
-            let name = self.names[s as usize].clone();
-            let info = self.roster.and_then(|r| r.students.get(&*name));
-            let mut ctx = StudentCtx::new(self.policy, self.plan.clone(), name, info);
-            ctx.reference = self.opts.reference;
-            *slot = Some(Box::new(ctx));
-            self.summary.students += 1;
-        }
-        slot.as_mut().expect("created above")
+        let Stream {
+            policy,
+            plan,
+            roster,
+            opts,
+            names,
+            students,
+            summary,
+            ..
+        } = self;
+        students[s as usize].get_or_insert_with(|| {
+            let name = names[s as usize].clone();
+            let info = roster.and_then(|r| r.students.get(&*name));
+            let mut ctx = StudentCtx::new(policy, plan.clone(), name, info);
+            ctx.reference = opts.reference;
+            summary.students += 1;
+            Box::new(ctx)
+        })
     }
 
     /// Take the actions of `touched` students, sort them into output

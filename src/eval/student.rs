@@ -161,6 +161,9 @@ impl<'a> StudentCtx<'a> {
     /// Kinds a registration is counted as, after reclassification.
     pub fn counted_kinds(&self, reg: &Registration) -> Vec<KindId> {
         let mut kinds = vec![reg.kind];
+        if self.policy.reclassifications.is_empty() {
+            return kinds;
+        }
         let probe = Fact {
             day: 0,
             date: reg.date,
