@@ -10,6 +10,8 @@
 //!
 //! Output is deterministic per seed: each student draws from its own
 //! ChaCha8 stream, so student `S00042` is the same whatever `--students`.
+//! The rows are written by student ([`write_events`]) or, the same rows,
+//! by date for `run --sorted` ([`write_events_by_date`]).
 
 use crate::calendar::Calendar;
 use crate::model::Policy;
@@ -491,7 +493,7 @@ fn student_plan<'a>(cal: &'a Calendar, kinds: &GenKinds, seed: u64, i: u32) -> P
 /// to a per-school-day list in a compact encoding (about one 32-bit word
 /// per registration, one word for a whole day, one per student and day);
 /// the lists are then written day by day and freed. For the national
-/// year (about 755,000 students, 73 million rows) this holds some 200 MB.
+/// year (760,000 students, 73 million rows) this holds some 200 MB.
 /// Returns the number of rows written.
 pub fn write_events_by_date<W: Write + ?Sized>(
     w: &mut W,
@@ -652,18 +654,22 @@ mod day_code {
         Lesson(u32, Slot),
     }
 
+    /// The word starting student `i`'s rows on a day.
     pub fn student(i: u32) -> u32 {
         STUDENT | i
     }
 
+    /// The word of signal `s` (index into the generator's signals).
     pub fn signal(s: usize) -> u32 {
         s as u32 & !(STUDENT | TAG)
     }
 
+    /// The word of a whole day holding `slot` in every scheduled period.
     pub fn whole_day(slot: Slot) -> u32 {
         WHOLE_DAY | slot_bits(slot)
     }
 
+    /// The word of one lesson holding `slot`.
     pub fn lesson(period: u32, slot: Slot) -> u32 {
         LESSON | (period.min(MAX_PERIOD) << 16) | slot_bits(slot)
     }
@@ -688,6 +694,7 @@ mod day_code {
         }
     }
 
+    /// What `word` says.
     pub fn decode(word: u32) -> Word {
         if word & STUDENT != 0 {
             return Word::Student(word & !STUDENT);
