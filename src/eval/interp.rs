@@ -8,7 +8,7 @@ use super::measures::{
 use super::student::{StepState, StudentCtx};
 use super::{Registration, Registrations, Roster, RunOptions, RunResult};
 use crate::calendar::DayIdx;
-use crate::model::{CondDef, DeadlineDef, Policy, StepDef, Thresholds, TriggerDef};
+use crate::model::{CondDef, DeadlineDef, Policy, ScopeDef, StepDef, Thresholds, TriggerDef};
 use crate::syntax::ast::{CmpOp, DayUnit, Junction, Number};
 use chrono::NaiveDate;
 
@@ -75,6 +75,10 @@ impl StudentCtx<'_> {
             self.add_registration(i, d);
             self.evaluate(d, Some(i));
         }
+        // Not needed after the day: a student's state between dates is
+        // its facts and step states only.
+        self.today = Vec::new();
+        self.new_facts = Vec::new();
     }
 
     /// The start-of-day evaluations of the school days up to and including
@@ -111,6 +115,15 @@ impl StudentCtx<'_> {
         for s in 0..self.policy.steps.len() {
             let step = &self.policy.steps[s];
             if reg.is_none() && !(self.reference || self.observed_daily(s)) {
+                continue;
+            }
+            // A school-year scope has one instance: once it is set, the
+            // cheap test decides without computing the instance.
+            if !self.reference
+                && step.scope == ScopeDef::SchoolYear
+                && self.state[s].instance.is_some()
+                && !self.needs_evaluation(s, d, reg)
+            {
                 continue;
             }
             let Some((instance, start)) = self.scope_instance(s, d) else {
@@ -189,7 +202,7 @@ impl StudentCtx<'_> {
         }
         self.new_facts
             .iter()
-            .any(|&i| plan.reads_kind(self.facts[i].kind))
+            .any(|&i| plan.reads_kind(self.facts[i].kind()))
             || (plan.time_sensitive && st.last_eval_day != d)
             || (plan.uses_fired && st.seen_fires != self.seq)
     }
@@ -443,7 +456,7 @@ impl StudentCtx<'_> {
             let answered = self
                 .facts
                 .iter()
-                .any(|g| g.kind == *expected && g.date >= f.date && g.date <= due);
+                .any(|g| g.kind() == *expected && g.date >= f.date && g.date <= due);
             if !answered {
                 out.push(i);
             }
@@ -566,16 +579,9 @@ impl StudentCtx<'_> {
                 continue;
             }
             self.new_facts.push(self.facts.len());
-            self.facts.push(Fact {
-                day: d,
-                date,
-                period,
-                kind,
-                minutes,
-                auth,
-                reg_kind,
-                code,
-            });
+            self.facts.push(Fact::new(
+                d, date, period, kind, reg_kind, minutes, auth, code,
+            ));
         }
     }
 }

@@ -15,25 +15,76 @@ use std::cmp::Ordering;
 /// One counted fact: a registration as counted under one kind (after
 /// reclassification and exemptions). A registration reclassified "also" gives
 /// two facts.
+///
+/// Compact (20 bytes): a student keeps one per counted registration for
+/// the whole school year, so its size is most of a run's memory.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Fact {
-    /// School day index.
-    pub day: DayIdx,
     /// Date.
     pub date: NaiveDate,
-    /// Lesson period (None for signals).
-    pub period: Option<u32>,
-    /// Kind counted as.
-    pub kind: KindId,
+    /// School day index.
+    pub day: DayIdx,
     /// Minutes.
     pub minutes: u32,
-    /// Authorization.
-    pub auth: Authorization,
-    /// The registration's own kind (before reclassification), for evidence.
-    pub reg_kind: KindId,
     /// The registration's school code (index into [`MeasureCtx::codes`]),
     /// or [`NO_CODE`].
     pub code: u16,
+    /// Kind counted as (a [`KindId`]).
+    kind: u16,
+    /// The registration's own kind (before reclassification), for evidence.
+    reg_kind: u16,
+    /// Lesson period, or [`NO_PERIOD`] for signals.
+    period: u8,
+    /// Authorization.
+    pub auth: Authorization,
+}
+
+/// [`Fact::period`] of a signal.
+const NO_PERIOD: u8 = u8::MAX;
+
+impl Fact {
+    /// A fact of `kind` for a registration of `reg_kind` on school day
+    /// `day` (`date`). Kinds are indices of the policy's kinds (the
+    /// checker allows far fewer than 65,535); periods are at most
+    /// `check::error::MAX_PERIOD`.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        day: DayIdx,
+        date: NaiveDate,
+        period: Option<u32>,
+        kind: KindId,
+        reg_kind: KindId,
+        minutes: u32,
+        auth: Authorization,
+        code: u16,
+    ) -> Fact {
+        let small = |k: KindId| u16::try_from(k).unwrap_or(u16::MAX);
+        Fact {
+            date,
+            day,
+            minutes,
+            code,
+            kind: small(kind),
+            reg_kind: small(reg_kind),
+            period: period.map_or(NO_PERIOD, |p| u8::try_from(p).unwrap_or(NO_PERIOD - 1)),
+            auth,
+        }
+    }
+
+    /// Kind counted as.
+    pub(crate) fn kind(&self) -> KindId {
+        KindId::from(self.kind)
+    }
+
+    /// The registration's own kind.
+    pub(crate) fn reg_kind(&self) -> KindId {
+        KindId::from(self.reg_kind)
+    }
+
+    /// Lesson period (None for signals).
+    pub(crate) fn period(&self) -> Option<u32> {
+        (self.period != NO_PERIOD).then_some(u32::from(self.period))
+    }
 }
 
 /// [`Fact::code`] of a registration without a code.
@@ -42,7 +93,7 @@ pub(crate) const NO_CODE: u16 = u16::MAX;
 /// True when `fact` is of `kind` and passes `filter`; `code` is the
 /// registration's school code.
 pub(crate) fn matches(fact: &Fact, kind: KindId, filter: &FilterDef, code: Option<&str>) -> bool {
-    if fact.kind != kind {
+    if fact.kind() != kind {
         return false;
     }
     if !filter.codes.is_empty() && !code.is_some_and(|c| filter.codes.iter().any(|x| x == c)) {
@@ -55,7 +106,7 @@ pub(crate) fn matches(fact: &Fact, kind: KindId, filter: &FilterDef, code: Optio
         return false;
     }
     if let Some((a, b)) = filter.period
-        && !fact.period.is_some_and(|p| a <= p && p <= b)
+        && !fact.period().is_some_and(|p| a <= p && p <= b)
     {
         return false;
     }
@@ -145,7 +196,7 @@ impl MeasureCtx<'_> {
         let mut periods: Vec<u32> = on_day
             .iter()
             .filter(|f| self.is_match(f, m.kind, &m.filter))
-            .filter_map(|f| f.period)
+            .filter_map(|f| f.period())
             .collect();
         if periods.is_empty() && !on_day.iter().any(|f| self.is_match(f, m.kind, &m.filter)) {
             return false;
@@ -362,9 +413,9 @@ pub(crate) struct Cumulative {
     /// Their minutes.
     minutes: i64,
     /// Distinct days / episode starts in scope, per weekday.
-    days: [i64; 7],
+    days: [u32; 7],
     /// Episode starts in scope, per weekday.
-    episodes: [i64; 7],
+    episodes: [u32; 7],
     /// The last day with a matching fact, in scope or not.
     last_day: Option<DayIdx>,
 }
@@ -413,11 +464,11 @@ impl Cumulative {
             }
         }
         self.upto = ctx.facts.len();
-        let pick = |per: &[i64; 7]| {
+        let pick = |per: &[u32; 7]| -> i64 {
             if m.same_weekday {
-                per.iter().copied().max().unwrap_or(0)
+                per.iter().copied().max().map_or(0, i64::from)
             } else {
-                per.iter().sum()
+                per.iter().copied().map(i64::from).sum()
             }
         };
         match m.func {

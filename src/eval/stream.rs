@@ -75,7 +75,8 @@ impl<'a> Stream<'a> {
 
     /// Evaluate `date` with its registrations (every student's, any order)
     /// and return the actions triggered on `date` and on the school days
-    /// since the previous push (start-of-day firings), in output order.
+    /// since the previous push (start-of-day firings), in output order. A
+    /// push without rows changes nothing (as if the date had no rows).
     ///
     /// Dates must increase from push to push, and every row must be dated
     /// `date`, be on a school day and index a known student; the events
@@ -85,6 +86,12 @@ impl<'a> Stream<'a> {
             self.last_date.is_none_or(|l| l < date),
             "dates must increase"
         );
+        rows.retain(|r| (r.student as usize) < self.names.len());
+        // A date without registrations (only ignored codes, say) is no date
+        // of data: it neither extends the evaluation nor fills a gap.
+        if rows.is_empty() {
+            return Vec::new();
+        }
         self.dates.insert(date);
         self.last_date = Some(date);
         if self.opts.as_of.is_some_and(|a| date > a) {
@@ -92,7 +99,6 @@ impl<'a> Stream<'a> {
             return Vec::new();
         }
         let d = self.day_of(date);
-        rows.retain(|r| (r.student as usize) < self.names.len());
         rows.sort_unstable();
         self.summary.registrations += rows.len() as u64;
         let mut touched: Vec<StudentIdx> = Vec::new();

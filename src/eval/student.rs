@@ -164,16 +164,16 @@ impl<'a> StudentCtx<'a> {
         if self.policy.reclassifications.is_empty() {
             return kinds;
         }
-        let probe = Fact {
-            day: 0,
-            date: reg.date,
-            period: reg.period,
-            kind: reg.kind,
-            minutes: reg.minutes,
-            auth: reg.authorization,
-            reg_kind: reg.kind,
-            code: super::measures::NO_CODE,
-        };
+        let probe = Fact::new(
+            0,
+            reg.date,
+            reg.period,
+            reg.kind,
+            reg.kind,
+            reg.minutes,
+            reg.authorization,
+            super::measures::NO_CODE,
+        );
         for rc in &self.policy.reclassifications {
             if rc.from != reg.kind || !matches(&probe, rc.from, &rc.filter, reg.code.as_deref()) {
                 continue;
@@ -344,8 +344,8 @@ impl<'a> StudentCtx<'a> {
                 let f = &self.facts[i];
                 Evidence {
                     date: f.date,
-                    period: f.period,
-                    kind: policy.kinds[f.reg_kind].id.clone(),
+                    period: f.period(),
+                    kind: policy.kinds[f.reg_kind()].id.clone(),
                     minutes: f.minutes,
                 }
             })

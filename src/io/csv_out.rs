@@ -122,6 +122,10 @@ impl<W: Write> ActionSink for CsvSink<W> {
     fn finish(&mut self, _summary: &RunSummary) -> io::Result<()> {
         self.writer()?.flush()
     }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.writer()?.flush()
+    }
 }
 
 /// Excel runs a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage

@@ -232,6 +232,12 @@ impl<W: Write> ActionSink for JsonSink<W> {
         Ok(())
     }
 
+    fn flush(&mut self) -> io::Result<()> {
+        self.w.write_all(&self.buf)?;
+        self.buf.clear();
+        self.w.flush()
+    }
+
     fn finish(&mut self, summary: &RunSummary) -> io::Result<()> {
         write_line(&mut self.buf, "summary", summary)?;
         self.w.write_all(&self.buf)?;

@@ -25,6 +25,10 @@ pub trait ActionSink {
     fn actions(&mut self, actions: &[ActionRecord]) -> io::Result<()>;
     /// Write the closing summary (where the format has one) and flush.
     fn finish(&mut self, summary: &RunSummary) -> io::Result<()>;
+    /// Write out every action given so far, without a summary: what a run
+    /// that stops early leaves (whole days, since `actions` gets whole
+    /// days).
+    fn flush(&mut self) -> io::Result<()>;
 }
 
 impl<S: ActionSink + ?Sized> ActionSink for Box<S> {
@@ -34,6 +38,10 @@ impl<S: ActionSink + ?Sized> ActionSink for Box<S> {
 
     fn finish(&mut self, summary: &RunSummary) -> io::Result<()> {
         (**self).finish(summary)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        (**self).flush()
     }
 }
 
@@ -165,6 +173,10 @@ impl ActionSink for Filtered<'_> {
             summary.filtered = true;
         }
         self.inner.finish(&summary)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
     }
 }
 

@@ -180,6 +180,10 @@ impl<W: Write> ActionSink for TableSink<'_, W> {
         write_summary(&mut self.w, policy, summary, &self.law_reports, self.filter)?;
         self.w.flush()
     }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.w.flush()
+    }
 }
 
 /// The roster name of `student`.
