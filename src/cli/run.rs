@@ -60,7 +60,7 @@ pub struct RunArgs {
     #[arg(long = "class", value_name = "NAME")]
     pub classes: Vec<String>,
     /// The events are sorted by date: stream them, one date at a time
-    /// (memory grows with the students, not the registrations).
+    /// (neither the input nor the output is held in memory).
     #[arg(long)]
     pub sorted: bool,
 }
