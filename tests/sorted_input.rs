@@ -1,10 +1,13 @@
 //! The streaming, date-sorted events reader (`verzuim::io::stream`, behind
 //! `verzuim run --sorted`) against the buffered one: the same rows per date,
 //! the same merge counts over several files, errors located the same way;
-//! standard input; and (ignored by default) its throughput.
+//! standard input, and an I/O error on it; and (ignored by default) its
+//! throughput.
 
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::os::fd::OwnedFd;
+use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use verzuim::eval::{Registration, Roster};
@@ -75,7 +78,7 @@ fn stream(policy: &Policy, paths: &[String], roster: Option<&Roster>) -> Streame
                 out.students.extend(b.new_students.iter().cloned());
                 out.batches.push(b);
             }
-            Err(es) => out.errors.extend(es.iter().map(|e| e.to_string())),
+            Err(e) => out.errors.extend(invalid(e).iter().map(|e| e.to_string())),
         }
     }
     let (read, total) = s.progress();
@@ -83,6 +86,14 @@ fn stream(policy: &Policy, paths: &[String], roster: Option<&Roster>) -> Streame
         assert_eq!(read, total, "every byte was read");
     }
     out
+}
+
+/// The data errors of `e`, which is no I/O error.
+fn invalid(e: ReadError) -> Vec<verzuim::io::DataError> {
+    match e {
+        ReadError::Invalid(es) => es,
+        ReadError::Io { path, error } => panic!("cannot read {path}: {error}"),
+    }
 }
 
 fn buffered(policy: &Policy, paths: &[String], roster: Option<&Roster>) -> EventsRead {
@@ -229,7 +240,7 @@ fn a_row_out_of_order_is_named_and_later_errors_are_listed() {
         match b {
             Ok(_) if errors.is_empty() => good_days += 1,
             Ok(_) => {}
-            Err(es) => errors.extend(es),
+            Err(e) => errors.extend(invalid(e)),
         }
     }
     assert_eq!(good_days, 4, "the first four days are good");
@@ -239,10 +250,10 @@ fn a_row_out_of_order_is_named_and_later_errors_are_listed() {
     assert_eq!(errors[1].code, DataErrorCode::OutOfOrder);
     let moved_date = moved.split(',').nth(1).unwrap();
     let before = rows[14_999].split(',').nth(1).unwrap();
-    let prefix = format!(
-        "{path}:15002:8: under --sorted rows must be in date order: {moved_date} comes after {before} (line "
-    );
+    let prefix = format!("{path}:15002:8: row dated {moved_date} after line ");
+    let suffix = format!(", dated {before}: under --sorted dates must not decrease");
     assert!(messages[1].starts_with(&prefix), "{}", messages[1]);
+    assert!(messages[1].ends_with(&suffix), "{}", messages[1]);
     assert_eq!(errors[2].code, DataErrorCode::BadDate);
     assert_eq!(errors[2].line, 19_002);
 }
@@ -312,13 +323,64 @@ fn standard_input_is_streamed() {
     let path = write(dir.path(), "e.csv", &header, &rows[..30_000]);
     let b = buffered(&policy, &[path], None);
     let expected = format!(
-        "batches={} rows={} students={} errors=[\"<stdin>:30002:8: under --sorted rows must be in date order: 2022-08-29 comes after {} (line 30001)\"]",
+        "batches={} rows={} students={} errors=[\"<stdin>:30002:8: row dated 2022-08-29 after line 30001, dated {}: under --sorted dates must not decrease\"]",
         dates.len(),
         b.registrations.rows.len(),
         b.registrations.students.len(),
         dates.last().unwrap()
     );
     assert_eq!(line, expected);
+}
+
+/// `verzuim run` with `text` on standard input, after which reading it
+/// fails with "Connection reset by peer".
+fn run_with_stdin_reset(args: &[&str], text: &str) -> std::process::Output {
+    // A Unix socket closed with data left unread in it: the other end
+    // reads what was written, then ECONNRESET.
+    let (ours, theirs) = UnixStream::pair().unwrap();
+    let mut unread = theirs.try_clone().unwrap();
+    unread.write_all(b"x").unwrap();
+    drop(unread);
+    let child = Command::new(env!("CARGO_BIN_EXE_verzuim"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::from(OwnedFd::from(theirs)))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let text = text.to_string();
+    let writer = std::thread::spawn(move || {
+        let mut ours = ours;
+        ours.write_all(text.as_bytes()).unwrap();
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    out
+}
+
+#[test]
+fn an_io_error_on_standard_input_is_a_read_error_as_when_buffered() {
+    let (header, rows) = sample_by_date();
+    let mut text = format!("{header}\n");
+    for r in &rows[..2_000] {
+        text.push_str(r);
+        text.push('\n');
+    }
+    text.push_str("S00001,2022-09");
+    let policy = "policies/mlg/2022-2023.verzuim";
+    let buffered = run_with_stdin_reset(&["run", policy, "-"], &text);
+    let sorted = run_with_stdin_reset(&["run", policy, "-", "--sorted"], &text);
+    let stderr = |o: &std::process::Output| String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(buffered.status.code(), Some(2), "{}", stderr(&buffered));
+    assert!(
+        stderr(&buffered).contains("cannot read `<stdin>`: Connection reset by peer"),
+        "{}",
+        stderr(&buffered)
+    );
+    assert_eq!(sorted.status.code(), Some(2), "{}", stderr(&sorted));
+    assert_eq!(stderr(&sorted), stderr(&buffered));
 }
 
 /// Rows per second of the streaming reader alone:
@@ -340,7 +402,7 @@ fn throughput() {
                 rows += b.rows.len();
                 days += 1;
             }
-            Err(es) => errors += es.len(),
+            Err(e) => errors += invalid(e).len(),
         }
     }
     let secs = start.elapsed().as_secs_f64();

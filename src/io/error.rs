@@ -61,7 +61,9 @@ pub enum DataErrorCode {
     BadJson,
     /// An `id` given twice in one file for different registrations.
     DuplicateId,
-    /// Under `--sorted`: a row dated before an earlier row of its file.
+    /// Under `--sorted`: a row dated before the latest date of the rows of
+    /// its file accepted so far; also the one closing error that counts a
+    /// file's out-of-order rows past the first ten.
     OutOfOrder,
 }
 

@@ -12,10 +12,19 @@
 //! held: the student table, and per file one record ahead plus the current
 //! date's rows.
 //!
-//! A row dated before an earlier row of its own file is an `out-of-order`
-//! error. Replacement by `id` and the `duplicate-id` check only see the rows
-//! of one date (a row whose date changed between two exports counts on both
-//! dates).
+//! A row dated before the latest date of its own file read so far is an
+//! `out-of-order` error; only rows that pass every check set that latest
+//! date, so one rejected row (a typo in its date) does not make the rows
+//! after it out of order. The row still gets every other check. The first
+//! [`OUT_OF_ORDER_LISTED`] such rows of a file are listed, the rest only
+//! counted in one closing error at the file's end: memory stays bounded
+//! when a file is not sorted at all. Replacement by `id` and the
+//! `duplicate-id` check only see the rows of one date (a row whose date
+//! changed between two exports counts on both dates).
+//!
+//! An I/O error while reading ends the stream with [`ReadError::Io`], as
+//! the buffered reader reports it; text that is not UTF-8 stays a data
+//! error.
 
 use super::csvpos::{self, CsvRows, RecordRow, Row, RowView, record_start};
 use super::enrolment::RosterIndex;
@@ -36,6 +45,10 @@ const BUFFER: usize = 1 << 18;
 /// Bytes before the current record that a [`Tee`] lets pile up before
 /// dropping them.
 const KEEP: u64 = 1 << 20;
+
+/// Out-of-order rows of one file listed one by one; the rest are counted
+/// in one closing error.
+pub const OUT_OF_ORDER_LISTED: u64 = 10;
 
 /// One date's registrations from all files, merged.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -62,9 +75,10 @@ pub struct DayBatch {
 /// Memory: the student table (each ID, its index and its roster
 /// enrolment), one record ahead per file, and the rows of the date being
 /// read. Errors of rows of one date are returned with that date's batch.
-/// Rows that cannot be placed by date (a malformed or missing date, a bad
-/// CSV record, a row out of order) are reported with the batch whose rows
-/// surround them in their file, or else with the next batch.
+/// Rows that cannot be placed by date (a malformed or missing date, a date
+/// that is no school day, a bad CSV record, a row out of order) are
+/// reported with the batch whose rows surround them in their file, or else
+/// with the next batch.
 pub struct SortedEvents<'a> {
     policy: &'a Policy,
     roster: Option<RosterIndex<'a>>,
@@ -80,6 +94,8 @@ pub struct SortedEvents<'a> {
     primed: bool,
     /// Bytes of all files, when known.
     total: Option<u64>,
+    /// An I/O error was returned: the stream has ended.
+    failed: bool,
 }
 
 impl<'a> SortedEvents<'a> {
@@ -152,17 +168,47 @@ impl<'a> SortedEvents<'a> {
             peeked: Vec::new(),
             primed: false,
             total,
+            failed: false,
         })
     }
 
-    /// The next date's batch; None at the end. Returns Err(errors) when rows of this batch (or a
-    /// row out of date order) are bad: the caller stops evaluating but may call `next_batch`
-    /// again to collect the remaining errors (every bad row of the whole input must be listable).
+    /// The next date's batch; None at the end.
     ///
-    /// Batches come in strictly increasing date order. Errors are in file
-    /// order within a batch. After the last batch, one more `Err` may come
-    /// with the problems found after the last good row.
-    pub fn next_batch(&mut self) -> Option<Result<DayBatch, Vec<DataError>>> {
+    /// `Err(ReadError::Invalid(errors))` when rows of this batch (or rows
+    /// that cannot be placed by date) are bad: the caller stops evaluating
+    /// but may call `next_batch` again to collect the remaining errors
+    /// (every bad row of the whole input is listed, except that out-of-order
+    /// rows past the first [`OUT_OF_ORDER_LISTED`] of a file are only
+    /// counted). `Err(ReadError::Io { .. })` when a file could not be read
+    /// to its end: the stream ends there (the next call gives `None`).
+    ///
+    /// Batches come in strictly increasing date order up to the first
+    /// error; after a rejected row, a file's later rows may come in batches
+    /// of earlier dates. Errors are in file order within a batch. After the
+    /// last batch, one more `Err` may come with the problems found after
+    /// the last good row.
+    pub fn next_batch(&mut self) -> Option<Result<DayBatch, ReadError>> {
+        if self.failed {
+            return None;
+        }
+        let batch = self.next_day();
+        let io = self.files.iter_mut().find_map(|f| {
+            let error = f.source.take_io_error()?;
+            Some(ReadError::Io {
+                path: f.path.clone(),
+                error,
+            })
+        });
+        if let Some(e) = io {
+            self.failed = true;
+            return Some(Err(e));
+        }
+        batch.map(|b| b.map_err(ReadError::Invalid))
+    }
+
+    /// The next date's batch or its errors, ignoring I/O errors (see
+    /// [`SortedEvents::next_batch`]).
+    fn next_day(&mut self) -> Option<Result<DayBatch, Vec<DataError>>> {
         let policy = self.policy;
         let roster = self.roster.as_ref();
         if !self.primed {
@@ -181,7 +227,10 @@ impl<'a> SortedEvents<'a> {
             }
             self.out.rows.start_file(f.index);
             while f.pending == Some(date) {
-                f.read_pending(policy, roster, &mut self.out, &mut errors);
+                if f.read_pending(policy, roster, &mut self.out, &mut errors) {
+                    // Only an accepted row is the reference of the order.
+                    f.last = Some((date, f.pending_line));
+                }
                 // Problems found between two rows of this date are this
                 // batch's; those after its last row, the next batch's.
                 let mut found = Vec::new();
@@ -231,6 +280,8 @@ type Input = Chain<Cursor<Vec<u8>>, BufReader<Box<dyn Read + Send>>>;
 
 /// One events file being streamed.
 struct FileStream {
+    /// The path as given.
+    path: String,
     /// The name in messages.
     name: String,
     /// The index in the command line's list.
@@ -240,8 +291,15 @@ struct FileStream {
     /// The date of the current row, read but not yet put in a batch; `None`
     /// at the end of the file.
     pending: Option<NaiveDate>,
-    /// The date and line of the last row in date order.
+    /// The line of the pending row.
+    pending_line: u64,
+    /// The date and line of the latest accepted row (it passed every
+    /// check): the reference of the out-of-order check.
     last: Option<(NaiveDate, u64)>,
+    /// Rows out of date order so far.
+    out_of_order: u64,
+    /// The error of the first of them, the closing error's location.
+    first_out_of_order: Option<DataError>,
 }
 
 /// What reading the next record gave.
@@ -258,8 +316,8 @@ enum Next {
 enum Verdict {
     /// Into the batch of this date (its line).
     Date(NaiveDate, u64),
-    /// Nowhere: it has no usable date or a wrong width; its errors are
-    /// reported at once.
+    /// Nowhere: it has no usable date (none, malformed, no school day) or
+    /// a wrong width; its errors are reported at once.
     Bad,
     /// Nowhere: it comes out of date order.
     OutOfOrder(DataError),
@@ -290,6 +348,7 @@ impl FileStream {
         let format = EventsFormat::detect(path, &text);
         let input = Cursor::new(head).chain(reader);
         let mut file = FileStream {
+            path: path.to_string(),
             name,
             index,
             cols: Columns::JSONL,
@@ -302,10 +361,13 @@ impl FileStream {
                 ))),
             },
             pending: None,
+            pending_line: 0,
             last: None,
+            out_of_order: 0,
+            first_out_of_order: None,
         };
         if let Source::Csv(csv) = &mut file.source {
-            file.cols = csv.header(&file.name).map_err(Opened::Invalid)?;
+            file.cols = csv.header(&file.name)?;
         }
         Ok(file)
     }
@@ -322,23 +384,79 @@ impl FileStream {
         }
     }
 
-    /// Check the pending row and add it to `out`.
+    /// Check the pending row and add it to `out`: whether it was accepted
+    /// (no error).
     fn read_pending(
         &self,
         policy: &Policy,
         roster: Option<&RosterIndex>,
         out: &mut Collected,
         errors: &mut Vec<DataError>,
-    ) {
+    ) -> bool {
+        let before = errors.len();
         let reader = self.reader(policy, roster);
         self.source
             .with_row(|row| reader.read_row(row, out, errors));
+        errors.len() == before
+    }
+
+    /// Check the current row as any row, reporting its problems, without
+    /// adding it to any batch (it has no place in the order).
+    fn check_unplaced(
+        &self,
+        policy: &Policy,
+        roster: Option<&RosterIndex>,
+        out: &mut Collected,
+        errors: &mut Vec<DataError>,
+    ) {
+        // A good row lands in a set of its own, dropped; the student table
+        // is shared, as for any rejected row.
+        let rows = std::mem::take(&mut out.rows);
+        self.read_pending(policy, roster, out, errors);
+        out.rows = rows;
+    }
+
+    /// Note a row out of date order: listed while fewer than
+    /// [`OUT_OF_ORDER_LISTED`] were, counted after.
+    fn note_out_of_order(&mut self, e: DataError, errors: &mut Vec<DataError>) {
+        self.out_of_order += 1;
+        if self.first_out_of_order.is_none() {
+            self.first_out_of_order = Some(e.clone());
+        }
+        if self.out_of_order <= OUT_OF_ORDER_LISTED {
+            errors.push(e);
+        }
+    }
+
+    /// At the end of the file: the one error for the out-of-order rows not
+    /// listed, if any.
+    fn close_out_of_order(&mut self, errors: &mut Vec<DataError>) {
+        let more = self.out_of_order.saturating_sub(OUT_OF_ORDER_LISTED);
+        let Some(first) = self.first_out_of_order.take() else {
+            return;
+        };
+        if more == 0 {
+            return;
+        }
+        let rows = if more == 1 { "row" } else { "rows" };
+        let message = format!(
+            "… and {} more {rows} out of order: {} does not look sorted by date (first at line {})",
+            thousands(more),
+            self.name,
+            first.line
+        );
+        let help = "sort it by date (see docs/input.md), or run without --sorted";
+        errors.push(DataError {
+            message,
+            help: Some(help.to_string()),
+            ..first
+        });
     }
 
     /// Read up to the next row in date order, making it pending (none at
     /// the end). Rows on the way that cannot be placed are reported to
-    /// `errors`: those without a usable date with every problem they have
-    /// (checked as any row), those out of order as such.
+    /// `errors` with every problem they have (checked as any row), those
+    /// out of order as such too (see [`FileStream::note_out_of_order`]).
     fn advance(
         &mut self,
         policy: &Policy,
@@ -350,26 +468,32 @@ impl FileStream {
             match self.source.read(&self.name, errors) {
                 Next::End => {
                     self.pending = None;
+                    self.close_out_of_order(errors);
                     return;
                 }
                 Next::Skip => continue,
                 Next::Row => {}
             }
-            let verdict = self.source.with_row(|row| self.verdict(row));
+            let verdict = self.source.with_row(|row| self.verdict(row, policy));
             match verdict {
                 Verdict::Date(date, line) => {
                     self.pending = Some(date);
-                    self.last = Some((date, line));
+                    self.pending_line = line;
                     return;
                 }
-                Verdict::Bad => self.read_pending(policy, roster, out, errors),
-                Verdict::OutOfOrder(e) => errors.push(e),
+                Verdict::Bad => self.check_unplaced(policy, roster, out, errors),
+                Verdict::OutOfOrder(e) => {
+                    self.note_out_of_order(e, errors);
+                    self.check_unplaced(policy, roster, out, errors);
+                }
             }
         }
     }
 
-    /// Where `row` goes.
-    fn verdict(&self, row: &dyn RowView) -> Verdict {
+    /// Where `row` goes. A date that is no school day (a typo, a weekend)
+    /// is rejected at once: it neither waits for its batch nor becomes the
+    /// reference of the order.
+    fn verdict(&self, row: &dyn RowView, policy: &Policy) -> Verdict {
         if row.width() != self.cols.width {
             return Verdict::Bad;
         }
@@ -377,14 +501,21 @@ impl FileStream {
         let Ok(date) = parse_date(row.get(col)) else {
             return Verdict::Bad;
         };
+        if !policy.calendar.is_school_day(date) {
+            return Verdict::Bad;
+        }
         match self.last {
             Some((last, line)) if date < last => {
                 let msg = format!(
-                    "under --sorted rows must be in date order: {} comes after {} (line {line})",
+                    "row dated {} after line {line}, dated {}: under --sorted dates must not decrease",
                     date.format("%Y-%m-%d"),
                     last.format("%Y-%m-%d")
                 );
-                let help = Some("sort the file by date, or run without --sorted".to_string());
+                let help = Some(
+                    "sort the file by date (see docs/input.md), or run without --sorted; \
+                     if this date is a typo, correct it"
+                        .to_string(),
+                );
                 let code = DataErrorCode::OutOfOrder;
                 let file = self.name.clone();
                 let e = DataError::new(code, file, row.line(), row.column(col), msg, help);
@@ -427,6 +558,27 @@ impl Source {
             Source::Jsonl(s) => s.bytes,
         }
     }
+
+    /// The I/O error that ended the file, if one did (given out once).
+    fn take_io_error(&mut self) -> Option<io::Error> {
+        match self {
+            Source::Csv(s) => s.io_error.take(),
+            Source::Jsonl(s) => s.io_error.take(),
+        }
+    }
+}
+
+/// `n` with a comma between groups of three digits: `140,233`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// A reader that keeps a copy of the bytes from `keep_from` on, so that a
@@ -466,6 +618,8 @@ struct CsvSource {
     start: u64,
     end: u64,
     done: bool,
+    /// The I/O error that ended reading.
+    io_error: Option<io::Error>,
 }
 
 impl CsvSource {
@@ -491,22 +645,27 @@ impl CsvSource {
             start: 0,
             end: 0,
             done: false,
+            io_error: None,
         }
     }
 
     /// Read the header: the file's columns.
-    fn header(&mut self, file: &str) -> Result<Columns, Vec<DataError>> {
+    fn header(&mut self, file: &str) -> Result<Columns, Opened> {
         let mut errors = Vec::new();
-        match self.read(file, &mut errors) {
+        let columns = match self.read(file, &mut errors) {
             Next::Row => Columns::from_header(file, &self.row().to_row()),
             Next::Skip => Err(errors),
-            Next::End if errors.is_empty() => {
+            Next::End if errors.is_empty() && self.io_error.is_none() => {
                 // The buffered reader's error for an empty file.
                 header_row(file, &mut CsvRows::new(""), EXPECTED_HEADER.to_string())
                     .and_then(|row| Columns::from_header(file, &row))
             }
             Next::End => Err(errors),
+        };
+        if let Some(e) = self.io_error.take() {
+            return Err(Opened::Io(e));
         }
+        columns.map_err(Opened::Invalid)
     }
 
     fn read(&mut self, file: &str, errors: &mut Vec<DataError>) -> Next {
@@ -540,9 +699,11 @@ impl CsvSource {
                     Next::End
                 }
                 csv::ErrorKind::Io(_) => {
-                    let (line, column, msg) = csvpos::problem(&e, line);
-                    let msg = format!("the file could not be read to its end: {msg}");
-                    errors.push(csv_problem(file, (line, column, msg)));
+                    // Not a data error: the caller reports it as an I/O
+                    // error, as when the file is read whole.
+                    if let csv::ErrorKind::Io(error) = e.into_kind() {
+                        self.io_error = Some(error);
+                    }
                     self.done = true;
                     Next::End
                 }
@@ -609,6 +770,8 @@ struct JsonlSource {
     /// The current row.
     row: Row,
     done: bool,
+    /// The I/O error that ended reading.
+    io_error: Option<io::Error>,
 }
 
 impl JsonlSource {
@@ -624,6 +787,7 @@ impl JsonlSource {
                 columns: Vec::new(),
             },
             done: false,
+            io_error: None,
         }
     }
 
@@ -636,9 +800,8 @@ impl JsonlSource {
             let n = match self.reader.read_until(b'\n', &mut self.buf) {
                 Ok(n) => n,
                 Err(e) => {
-                    let msg = format!("the file could not be read to its end: {e}");
-                    let line = self.line + 1;
-                    errors.push(csv_problem(file, (line, 1, msg)));
+                    // Reported by the caller as an I/O error.
+                    self.io_error = Some(e);
                     self.done = true;
                     return Next::End;
                 }
@@ -699,11 +862,23 @@ mod tests {
         let mut s = SortedEvents::from_readers(&p, inputs, None).unwrap();
         let mut out = Vec::new();
         while let Some(b) = s.next_batch() {
-            out.push(b.map_err(|es| es.iter().map(|e| e.to_string()).collect()));
+            out.push(b.map_err(|e| messages(invalid(e))));
         }
         let (read, total) = s.progress();
         assert_eq!(Some(read), total, "everything was read");
         out
+    }
+
+    /// The data errors of `e`, which is no I/O error.
+    fn invalid(e: ReadError) -> Vec<DataError> {
+        match e {
+            ReadError::Invalid(es) => es,
+            ReadError::Io { error, .. } => panic!("I/O error {error}"),
+        }
+    }
+
+    fn messages(es: Vec<DataError>) -> Vec<String> {
+        es.iter().map(|e| e.to_string()).collect()
     }
 
     fn open_errors(name: &str, text: &str) -> Vec<String> {
@@ -749,7 +924,7 @@ mod tests {
         assert_eq!(
             got[1].as_ref().unwrap_err(),
             &vec![
-                "e.csv:4:6: under --sorted rows must be in date order: 2022-09-06 comes after 2022-09-07 (line 3)"
+                "e.csv:4:6: row dated 2022-09-06 after line 3, dated 2022-09-07: under --sorted dates must not decrease"
                     .to_string()
             ]
         );
@@ -757,11 +932,14 @@ mod tests {
         let p = policy();
         let mut s = SortedEvents::from_readers(&p, vec![input("e.csv", &text)], None).unwrap();
         assert!(s.next_batch().unwrap().is_ok());
-        let e = &s.next_batch().unwrap().unwrap_err()[0];
+        let e = &invalid(s.next_batch().unwrap().unwrap_err())[0];
         assert_eq!(e.code, DataErrorCode::OutOfOrder);
         assert_eq!(
             e.help.as_deref(),
-            Some("sort the file by date, or run without --sorted")
+            Some(
+                "sort the file by date (see docs/input.md), or run without --sorted; \
+                 if this date is a typo, correct it"
+            )
         );
     }
 
@@ -772,20 +950,20 @@ mod tests {
              S1,2022-09-07,1,sick,\nS1,2022-09-10,1,sick,\nS1,2022-09-12,1,late,\n"
         );
         let got = batches(&[("e.csv", &text)]);
-        assert_eq!(got.len(), 5);
+        assert_eq!(got.len(), 4);
         assert!(got[0].is_ok());
         assert!(got[1].as_ref().unwrap_err()[0].starts_with("e.csv:3:17: unknown kind `lat`"));
         // The malformed date has no batch of its own: it comes with the next.
         assert!(
             got[2].as_ref().unwrap_err()[0].starts_with("e.csv:4:4: malformed date `5-9-2022`")
         );
+        // Nor has a date that is no school day.
         assert_eq!(
             got[3].as_ref().unwrap_err(),
-            &vec!["e.csv:6:4: 2022-09-10 is a Saturday".to_string()]
-        );
-        assert_eq!(
-            got[4].as_ref().unwrap_err(),
-            &vec!["e.csv:7:22: late arrival without minutes late".to_string()]
+            &vec![
+                "e.csv:6:4: 2022-09-10 is a Saturday".to_string(),
+                "e.csv:7:22: late arrival without minutes late".to_string()
+            ]
         );
     }
 
@@ -874,7 +1052,7 @@ mod tests {
         assert_eq!(
             got[2].as_ref().unwrap_err(),
             &vec![
-                "e.jsonl:4:date: under --sorted rows must be in date order: 2022-09-05 comes after 2022-09-06 (line 3)".to_string(),
+                "e.jsonl:4:date: row dated 2022-09-05 after line 3, dated 2022-09-06: under --sorted dates must not decrease".to_string(),
                 "e.jsonl:5:1: the line is an array, not a JSON object".to_string(),
             ]
         );
@@ -914,9 +1092,9 @@ mod tests {
         )];
         let mut s = SortedEvents::from_readers(&p, inputs, None).unwrap();
         assert!(s.next_batch().unwrap().is_ok());
-        let first = s.next_batch().unwrap().unwrap_err();
+        let first = invalid(s.next_batch().unwrap().unwrap_err());
         assert_eq!(
-            first.iter().map(|e| e.to_string()).collect::<Vec<_>>(),
+            messages(first),
             vec!["e.csv:3:20: the file is not valid UTF-8 text".to_string()]
         );
         assert!(s.next_batch().is_none());
@@ -944,5 +1122,202 @@ mod tests {
         assert!(
             buffered[0].starts_with("e.csv:90002:18: period `9` is not scheduled on Wednesdays")
         );
+    }
+
+    /// Every error message of `files`, and the dates of the good batches.
+    fn errors_and_dates(files: &[(&str, &str)]) -> (Vec<String>, Vec<NaiveDate>) {
+        let mut errors = Vec::new();
+        let mut dates = Vec::new();
+        for b in batches(files) {
+            match b {
+                Ok(b) => dates.push(b.date),
+                Err(es) => errors.extend(es),
+            }
+        }
+        (errors, dates)
+    }
+
+    #[test]
+    fn only_accepted_rows_set_the_date_rows_must_not_precede() {
+        // A typo far in the future (outside the school year), one on a
+        // Saturday, a school day in the future with an unknown kind and an
+        // unknown student: none of them makes the rows after it out of
+        // order.
+        let text = format!(
+            "{HEADER}S1,2022-09-05,1,sick,\nS1,2023-09-14,1,sick,\nS1,2022-09-06,1,sick,\n\
+             S1,2022-09-17,1,sick,\nS1,2022-09-07,1,sick,\nS1,2023-05-10,1,lat,\n\
+             S1,2022-09-08,1,sick,\nS1,2022-09-08,2,sick,\n"
+        );
+        let (errors, dates) = errors_and_dates(&[("e.csv", &text)]);
+        assert_eq!(
+            errors,
+            vec![
+                "e.csv:3:4: 2023-09-14 is outside the school year (2022-08-29 .. 2023-07-21)".to_string(),
+                "e.csv:5:4: 2022-09-17 is a Saturday".to_string(),
+                "e.csv:7:17: unknown kind `lat` (expected one of: late, sick, truancy, removal, authorized, special_arrangement, unclear_illness)".to_string(),
+            ]
+        );
+        // As without --sorted.
+        let buffered = crate::io::events::parse_events(&policy(), "e.csv", &text, 0).unwrap_err();
+        assert_eq!(errors, messages(buffered));
+        // The dates of the rows after a rejected row are not out of order;
+        // the batches that carry the rejected rows' errors are not good.
+        assert_eq!(dates, vec![d("2022-09-05"), d("2022-09-08")]);
+
+        // With a roster: a student who is not in it.
+        let p = policy();
+        let roster = crate::io::roster::parse_roster(&p, "r.csv", "student\nS1\n")
+            .unwrap()
+            .0;
+        let text = format!(
+            "{HEADER}S1,2022-09-05,1,sick,\nS9,2022-09-30,1,sick,\nS1,2022-09-06,1,sick,\n"
+        );
+        let mut s =
+            SortedEvents::from_readers(&p, vec![input("e.csv", &text)], Some(&roster)).unwrap();
+        let mut errors = Vec::new();
+        while let Some(b) = s.next_batch() {
+            if let Err(e) = b {
+                errors.extend(invalid(e));
+            }
+        }
+        let codes: Vec<DataErrorCode> = errors.iter().map(|e| e.code).collect();
+        assert_eq!(codes, vec![DataErrorCode::UnknownStudent], "{errors:?}");
+    }
+
+    #[test]
+    fn a_row_out_of_order_gets_every_other_check() {
+        let text = format!(
+            "{HEADER}S1,2022-09-05,1,sick,\nS1,2022-09-07,1,sick,\nS1,2022-09-06,1,lat,\n\
+             S1,2022-09-06,9,late,0\nS1,2022-09-06,2,sick,\n"
+        );
+        let (errors, _) = errors_and_dates(&[("e.csv", &text)]);
+        let errors: Vec<&str> = errors
+            .iter()
+            .map(|e| e.split(" (expected").next().unwrap())
+            .collect();
+        assert_eq!(
+            errors,
+            vec![
+                "e.csv:4:4: row dated 2022-09-06 after line 3, dated 2022-09-07: under --sorted dates must not decrease",
+                "e.csv:4:17: unknown kind `lat`",
+                "e.csv:5:4: row dated 2022-09-06 after line 3, dated 2022-09-07: under --sorted dates must not decrease",
+                "e.csv:5:15: period `9` is not scheduled on Tuesdays",
+                "e.csv:5:22: `0` minutes late is out of range",
+                "e.csv:6:4: row dated 2022-09-06 after line 3, dated 2022-09-07: under --sorted dates must not decrease",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_file_not_sorted_by_date_lists_ten_rows_out_of_order_then_one_error() {
+        // Newest first: one good date, then every row out of order; one of
+        // them also has an unknown kind, listed as any error.
+        let mut text = String::from(HEADER);
+        let days: Vec<NaiveDate> = (0..300)
+            .map(|i| d("2023-07-21") - chrono::Days::new(i))
+            .filter(|&day| policy().calendar.is_school_day(day))
+            .collect();
+        let mut rows = 0;
+        for day in &days {
+            for n in 0..200 {
+                let kind = if rows == 5_000 { "lat" } else { "sick" };
+                text.push_str(&format!("S{n},{day},1,{kind},\n"));
+                rows += 1;
+            }
+        }
+        let (errors, dates) = errors_and_dates(&[("e.csv", &text)]);
+        assert_eq!(dates, vec![days[0]]);
+        let more = rows - 200 - 10;
+        assert_eq!(errors.len(), 12, "{errors:#?}");
+        let out_of_order = "row dated 2023-07-20 after line 201, dated 2023-07-21: under --sorted dates must not decrease";
+        assert_eq!(errors[0], format!("e.csv:202:4: {out_of_order}"));
+        assert_eq!(errors[9], format!("e.csv:211:4: {out_of_order}"));
+        assert!(errors[10].starts_with("e.csv:5002:17: unknown kind `lat`"));
+        assert_eq!(
+            errors[11],
+            format!(
+                "e.csv:202:4: … and {} more rows out of order: e.csv does not look sorted by date (first at line 202)",
+                thousands(more)
+            )
+        );
+        assert!(more > 10_000 && thousands(more).contains(','));
+
+        // The closing error is out-of-order too, with its own help; a file
+        // with at most ten such rows has none.
+        let p = policy();
+        let mut s = SortedEvents::from_readers(&p, vec![input("e.csv", &text)], None).unwrap();
+        let mut last = None;
+        while let Some(b) = s.next_batch() {
+            if let Err(e) = b {
+                last = invalid(e).pop();
+            }
+        }
+        let last = last.unwrap();
+        assert_eq!(last.code, DataErrorCode::OutOfOrder);
+        assert_eq!(
+            last.help.as_deref(),
+            Some("sort it by date (see docs/input.md), or run without --sorted")
+        );
+        let few: String = text.lines().take(211).map(|l| format!("{l}\n")).collect();
+        let (errors, _) = errors_and_dates(&[("e.csv", &few)]);
+        assert_eq!(errors.len(), 10);
+    }
+
+    #[test]
+    fn thousands_are_grouped() {
+        let got: Vec<String> = [0, 7, 999, 1_000, 140_233, 73_000_000]
+            .into_iter()
+            .map(thousands)
+            .collect();
+        assert_eq!(got, ["0", "7", "999", "1,000", "140,233", "73,000,000"]);
+    }
+
+    /// A reader that gives `text`, then fails with "Connection reset by
+    /// peer".
+    struct Resets(Cursor<Vec<u8>>);
+
+    impl Read for Resets {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            match self.0.read(out)? {
+                0 => Err(io::ErrorKind::ConnectionReset.into()),
+                n => Ok(n),
+            }
+        }
+    }
+
+    fn resets(name: &str, text: &str) -> (String, Box<dyn Read + Send>, Option<u64>) {
+        let reader = Resets(Cursor::new(text.as_bytes().to_vec()));
+        (name.to_string(), Box::new(reader), None)
+    }
+
+    #[test]
+    fn an_io_error_while_reading_is_an_io_error_and_ends_the_stream() {
+        let p = policy();
+        let csv = format!("{HEADER}S1,2022-09-05,1,sick,\nS1,2022-09-06,1,si");
+        let jsonl = "{\"student\":\"S1\",\"date\":\"2022-09-05\",\"period\":1,\"kind\":\"sick\"}\n\
+                     {\"student\":\"S1\",\"date\":\"2022-09-06\",\"per";
+        for (name, text) in [("-", csv.as_str()), ("e.jsonl", jsonl)] {
+            let mut s = SortedEvents::from_readers(&p, vec![resets(name, text)], None).unwrap();
+            let mut got = Vec::new();
+            while let Some(b) = s.next_batch() {
+                got.push(b);
+            }
+            assert_eq!(got.len(), 1, "{name}: {got:?}");
+            match got.pop().unwrap() {
+                Err(ReadError::Io { path, error }) => {
+                    assert_eq!(path, name);
+                    assert_eq!(error.kind(), io::ErrorKind::ConnectionReset);
+                }
+                other => panic!("{name}: {other:?}"),
+            }
+        }
+        // In the header.
+        match SortedEvents::from_readers(&p, vec![resets("e.csv", "student,da")], None) {
+            Err(ReadError::Io { error, .. }) => {
+                assert_eq!(error.kind(), io::ErrorKind::ConnectionReset)
+            }
+            Err(ReadError::Invalid(es)) => panic!("{es:?}"),
+            Ok(_) => panic!("opened"),
+        }
     }
 }

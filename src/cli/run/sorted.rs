@@ -15,11 +15,11 @@ use super::{Gather, Output, note_merges, report_problems, report_problems_as, wa
 use crate::cli::progress::Progress;
 use crate::cli::{CliError, Outcome, Reporter};
 use crate::eval::{RunOptions, Stream};
-use crate::io::DataError;
 use crate::io::events::EventsRead;
 use crate::io::output::OutputFormat;
 use crate::io::sink::{ActionSink, Filtered, sink};
 use crate::io::stream::{DayBatch, SortedEvents};
+use crate::io::{DataError, ReadError, display_name};
 use crate::model::Policy;
 use std::io::{BufWriter, Write};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -28,8 +28,9 @@ use std::sync::mpsc::sync_channel;
 /// Dates read ahead of the evaluation.
 const READ_AHEAD: usize = 4;
 
-/// What the reading thread sends: a date's batch or its errors.
-type Item = Result<DayBatch, Vec<DataError>>;
+/// What the reading thread sends: a date's batch, its errors, or the I/O
+/// error that ended reading.
+type Item = Result<DayBatch, ReadError>;
 
 /// Run `args` over date-sorted events (see the module docs).
 pub(super) fn run_sorted(
@@ -65,6 +66,7 @@ pub(super) fn run_sorted(
     let described = out.filter.describe();
     let mut merged = EventsRead::default();
     let mut problems: Vec<DataError> = Vec::new();
+    let mut read_error = None;
     let written = std::thread::scope(|scope| {
         let (tx, rx) = sync_channel::<Item>(READ_AHEAD);
         let read = &read;
@@ -85,7 +87,16 @@ pub(super) fn run_sorted(
         for item in rx {
             progress.read(read.load(Ordering::Relaxed));
             match item {
-                Err(es) => problems.extend(es),
+                Err(ReadError::Invalid(es)) => problems.extend(es),
+                Err(ReadError::Io { path, error }) => {
+                    // As without --sorted: a read error (exit 2); nothing
+                    // more is read.
+                    read_error = Some(CliError::Read {
+                        path: display_name(&path),
+                        reason: error.to_string(),
+                    });
+                    break;
+                }
                 Ok(batch) => {
                     merged.duplicates_merged += batch.duplicates_merged;
                     merged.replaced += batch.replaced;
@@ -100,6 +111,10 @@ pub(super) fn run_sorted(
                 }
             }
         }
+        if read_error.is_some() {
+            // The whole days read before the error, as they are.
+            return result.and_then(|()| sink.flush());
+        }
         if !problems.is_empty() {
             return result;
         }
@@ -113,6 +128,10 @@ pub(super) fn run_sorted(
             .and_then(|()| sink.finish(&summary))
     });
     progress.clear();
+    if let Some(e) = read_error {
+        reporter.error(e);
+        return Outcome::Usage;
+    }
     if !problems.is_empty() {
         report_problems_as(problems, reporter, |counts| CliError::Stopped { counts });
         return Outcome::Failure;
