@@ -281,3 +281,72 @@ fn missing_events_file_is_exit_2() {
     let o = verzuim(&["run", POLICY, "no/such/file.csv", "--sorted"]);
     assert_eq!(code(&o), 2, "{}", stderr(&o));
 }
+
+#[test]
+fn dates_with_only_ignored_codes_are_no_dates_of_data() {
+    // Found by a tester: under --sorted a date whose rows all had an
+    // ignored code moved the evaluation's end (an extra LAW16 report) and
+    // the missing-data days.
+    let dir = scratch("ignored");
+    let path = dir.join("events.csv");
+    let mut csv = String::from("student,date,period,code,minutes\n");
+    for date in [
+        "2022-09-05",
+        "2022-09-06",
+        "2022-09-07",
+        "2022-09-08",
+        "2022-09-09",
+        "2022-09-12",
+        "2022-09-13",
+        "2022-09-14",
+    ] {
+        for p in 1..=6 {
+            csv.push_str(&format!("S1,{date},{p},A,50\n"));
+        }
+    }
+    csv.push_str("S2,2022-09-15,1,HV,\nS2,2022-09-26,1,HV,\n");
+    std::fs::write(&path, csv).unwrap();
+    let p = path.to_string_lossy();
+    let out = same_output(&[&p], &[&p], &["--format", "json"]);
+    let text = String::from_utf8(out).unwrap();
+    let summary = text.lines().last().unwrap();
+    assert!(summary.contains(r#""as_of":"2022-09-14""#), "{summary}");
+    assert!(summary.contains(r#""ignored":2"#), "{summary}");
+}
+
+#[test]
+fn output_before_a_bad_row_is_whole_days() {
+    // Found by a tester: the JSON writer's buffer was cut at a chunk
+    // boundary, mid-day, when a bad row stopped the run.
+    let text = std::fs::read_to_string(root().join(SAMPLE)).unwrap();
+    let sorted = by_date(&text);
+    let mut lines: Vec<&str> = sorted.lines().collect();
+    let bad = "S00001,2023-06-30,1,lat,5";
+    let at = 1 + lines[1..]
+        .iter()
+        .position(|l| l.split(',').nth(1).is_some_and(|d| d >= "2023-06-30"))
+        .unwrap();
+    lines.insert(at, bad);
+    let path = scratch("partial").join("events.csv");
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let p = path.to_string_lossy();
+    let o = verzuim(&["run", POLICY, &p, "--sorted", "--format", "json"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let partial = String::from_utf8(o.stdout).unwrap();
+    assert!(partial.ends_with('\n'));
+    let full = verzuim(&["run", POLICY, SAMPLE, "--format", "json"]);
+    let full = String::from_utf8(full.stdout).unwrap();
+    // Every action of the dates before the bad row's date, and nothing of
+    // that date or later.
+    let expected: Vec<&str> = full
+        .lines()
+        .filter(|l| l.contains(r#""type":"action""#))
+        .filter(|l| {
+            l.split(r#""triggered_on":""#)
+                .nth(1)
+                .is_some_and(|d| d < "2023-06-30")
+        })
+        .collect();
+    assert!(!expected.is_empty());
+    assert_eq!(partial.lines().collect::<Vec<_>>(), expected);
+}

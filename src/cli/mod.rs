@@ -114,11 +114,13 @@ pub enum CliError {
     /// was reported): evaluation stopped at the first, the rest was read
     /// to list them all.
     #[error(
-        "the run stopped at the first problem: {counts}; the actions of the dates before it may already be written"
+        "the run stopped at the first problem ({counts} listed above); the actions of the whole dates before it are already written"
     )]
     #[diagnostic(
         code("verzuim::data::rejected"),
-        help("fix or remove every row listed above and run again; discard the partial output")
+        help(
+            "fix the rows listed above (or sort the file by date) and run again; discard the partial output"
+        )
     )]
     Stopped {
         /// `12 problems in data.csv`.

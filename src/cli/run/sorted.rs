@@ -1,8 +1,8 @@
 //! `verzuim run --sorted`: events sorted by date are read one date at a
 //! time ([`SortedEvents`]), evaluated as they come ([`Stream`]) and each
 //! date's actions written before the next date is read ([`ActionSink`]).
-//! Memory grows with the students, not with the registrations or the
-//! output.
+//! Neither the input nor the output is held: memory is the students'
+//! evaluation state (see docs/performance.md).
 //!
 //! Reading and parsing run on a second thread, one date ahead of the
 //! evaluation, so the two cores of a small machine share the work.
@@ -116,7 +116,8 @@ pub(super) fn run_sorted(
             return result.and_then(|()| sink.flush());
         }
         if !problems.is_empty() {
-            return result;
+            // The whole days before the first problem, as they are.
+            return result.and_then(|()| sink.flush());
         }
         progress.phase("writing");
         let (actions, mut summary) = stream.finish();
