@@ -8,7 +8,7 @@ use proptest::prelude::*;
 use std::collections::BTreeMap;
 use std::path::Path;
 use verzuim::check::{Loaded, load};
-use verzuim::eval::{RunOptions, RunResult, run};
+use verzuim::eval::{RunOptions, RunResult, Stream, run};
 use verzuim::generate::{GenKinds, GenOptions, write_events};
 use verzuim::io::events::parse_events;
 use verzuim::model::{Policy, Thresholds, TriggerDef};
@@ -118,5 +118,47 @@ proptest! {
         for (key, n) in firings {
             prop_assert_eq!(n, 1, "{:?} fired {} times", key, n);
         }
+    }
+}
+
+/// The actions of a [`Stream`] with `shards` shards, fed date by date.
+fn streamed(
+    policy: &Policy,
+    regs: &verzuim::eval::Registrations,
+    shards: usize,
+) -> (Vec<String>, verzuim::eval::RunSummary) {
+    let mut stream = Stream::with_shards(policy, None, RunOptions::default(), shards);
+    stream.add_students(regs.students.iter().cloned());
+    let mut rows = regs.rows.clone();
+    rows.sort_by_key(|r| r.date);
+    let mut out = Vec::new();
+    for day in rows.chunk_by(|a, b| a.date == b.date) {
+        out.extend(stream.push(day[0].date, day.to_vec()));
+    }
+    let (rest, summary) = stream.finish();
+    out.extend(rest);
+    let lines = out
+        .iter()
+        .map(|a| serde_json::to_string(a).expect("serializable"))
+        .collect();
+    (lines, summary)
+}
+
+#[test]
+fn streaming_on_any_number_of_shards_equals_the_buffered_run() {
+    // 3,000 students make dates large enough to be split over threads.
+    let policy = mlg();
+    let regs = generated(&policy, 3000, 11);
+    let buffered = run(&policy, &regs, None, &RunOptions::default());
+    assert!(!buffered.actions.is_empty());
+    for shards in [1, 2, 3, 8] {
+        let (lines_s, summary) = streamed(&policy, &regs, shards);
+        assert!(lines_s == lines(&buffered), "{shards} shards");
+        assert_eq!(summary.registrations, buffered.summary.registrations);
+        assert_eq!(summary.students, buffered.summary.students);
+        assert_eq!(
+            summary.missing_data_days,
+            buffered.summary.missing_data_days
+        );
     }
 }

@@ -23,40 +23,81 @@ use std::sync::Arc;
 /// [`Stream::finish`]. Concatenating the actions returned by every `push`
 /// and by `finish` gives the actions of [`super::run`] over the same input,
 /// in the same order (triggered_on, student, step, firing, action).
+///
+/// Students are independent, so they are split over shards (student index
+/// modulo the number of shards, one per available core, at most 8) that
+/// evaluate a date side by side; the output order does not depend on the
+/// split.
 pub struct Stream<'a> {
-    policy: &'a Policy,
-    plan: Arc<Plan>,
-    roster: Option<&'a Roster>,
-    opts: RunOptions,
-    /// Student IDs by [`StudentIdx`].
-    names: Vec<Arc<str>>,
-    /// Each student's state, from its first registration on.
-    students: Vec<Option<Box<StudentCtx<'a>>>>,
-    /// Students that must be observed at the start of school days.
-    awake: Vec<StudentIdx>,
-    /// Scratch: students of the date being pushed.
-    in_batch: Vec<bool>,
+    shared: Shared<'a>,
+    shards: Vec<Shard<'a>>,
     /// Dates with at least one row (for possible missing-data days).
     dates: BTreeSet<NaiveDate>,
     last_date: Option<NaiveDate>,
     summary: RunSummary,
 }
 
+/// What every shard reads.
+struct Shared<'a> {
+    policy: &'a Policy,
+    plan: Arc<Plan>,
+    roster: Option<&'a Roster>,
+    opts: RunOptions,
+    /// Student IDs by [`StudentIdx`].
+    names: Vec<Arc<str>>,
+}
+
+/// The students of one shard (the vectors are indexed by [`StudentIdx`];
+/// other shards' entries stay empty).
+#[derive(Default)]
+struct Shard<'a> {
+    /// Each student's state, from its first registration on.
+    students: Vec<Option<Box<StudentCtx<'a>>>>,
+    /// Students that must be observed at the start of school days.
+    awake: Vec<StudentIdx>,
+    /// Scratch: students of the date being pushed.
+    in_batch: Vec<bool>,
+    /// Students created (with at least one registration evaluated).
+    created: u64,
+}
+
+/// At most this many shards (threads evaluating one date).
+const MAX_SHARDS: usize = 8;
+
+/// Dates with fewer rows are evaluated on one thread: splitting them costs
+/// more than it saves.
+const PARALLEL_ROWS: usize = 2048;
+
 impl<'a> Stream<'a> {
     /// A run of `policy` with an optional roster (groups, exemptions,
     /// birth dates). `opts.as_of`: rows dated later are counted in
     /// [`RunSummary::after_as_of`] and not evaluated; without it the
-    /// evaluation ends at the last date pushed.
+    /// evaluation ends at the last date pushed. One shard per available
+    /// core.
     pub fn new(policy: &'a Policy, roster: Option<&'a Roster>, opts: RunOptions) -> Stream<'a> {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Stream::with_shards(policy, roster, opts, cores)
+    }
+
+    /// As [`Stream::new`] with `shards` shards (1 to 8; the output is the
+    /// same for any number).
+    pub fn with_shards(
+        policy: &'a Policy,
+        roster: Option<&'a Roster>,
+        opts: RunOptions,
+        shards: usize,
+    ) -> Stream<'a> {
         Stream {
-            policy,
-            plan: Arc::new(Plan::new(policy)),
-            roster,
-            opts,
-            names: Vec::new(),
-            students: Vec::new(),
-            awake: Vec::new(),
-            in_batch: Vec::new(),
+            shared: Shared {
+                policy,
+                plan: Arc::new(Plan::new(policy)),
+                roster,
+                opts,
+                names: Vec::new(),
+            },
+            shards: (0..shards.clamp(1, MAX_SHARDS))
+                .map(|_| Shard::default())
+                .collect(),
             dates: BTreeSet::new(),
             last_date: None,
             summary: RunSummary::default(),
@@ -66,10 +107,11 @@ impl<'a> Stream<'a> {
     /// Append student IDs to the table that [`Registration::student`]
     /// indexes (the first call gives index 0, 1, …; later calls continue).
     pub fn add_students<I: IntoIterator<Item = String>>(&mut self, names: I) {
-        for n in names {
-            self.names.push(Arc::from(n));
-            self.students.push(None);
-            self.in_batch.push(false);
+        self.shared.names.extend(names.into_iter().map(Arc::from));
+        let n = self.shared.names.len();
+        for sh in &mut self.shards {
+            sh.students.resize_with(n, || None);
+            sh.in_batch.resize(n, false);
         }
     }
 
@@ -86,7 +128,7 @@ impl<'a> Stream<'a> {
             self.last_date.is_none_or(|l| l < date),
             "dates must increase"
         );
-        rows.retain(|r| (r.student as usize) < self.names.len());
+        rows.retain(|r| (r.student as usize) < self.shared.names.len());
         // A date without registrations (only ignored codes, say) is no date
         // of data: it neither extends the evaluation nor fills a gap.
         if rows.is_empty() {
@@ -94,13 +136,129 @@ impl<'a> Stream<'a> {
         }
         self.dates.insert(date);
         self.last_date = Some(date);
-        if self.opts.as_of.is_some_and(|a| date > a) {
+        if self.shared.opts.as_of.is_some_and(|a| date > a) {
             self.summary.after_as_of += rows.len() as u64;
             return Vec::new();
         }
-        let d = self.day_of(date);
-        rows.sort_unstable();
+        let d = self.shared.day_of(date);
         self.summary.registrations += rows.len() as u64;
+        let n = self.shards.len();
+        let mut parts: Vec<Vec<Registration>> = (0..n).map(|_| Vec::new()).collect();
+        if n == 1 {
+            parts[0] = rows;
+        } else {
+            for r in rows {
+                parts[r.student as usize % n].push(r);
+            }
+        }
+        let parallel = n > 1 && parts.iter().map(Vec::len).sum::<usize>() >= PARALLEL_ROWS;
+        self.each_shard(parallel, parts, |sh, shared, rows| sh.push(shared, d, rows))
+    }
+
+    /// End the run: the start-of-day evaluations up to the evaluation date
+    /// (`as_of`, or the last date pushed), their actions in output order,
+    /// and the summary's input counts (registrations, students,
+    /// after_as_of, as_of, missing_data_days). The per-action counts
+    /// (`actions_per_role`, …) are left to the caller, who may filter.
+    pub fn finish(mut self) -> (Vec<ActionRecord>, RunSummary) {
+        let as_of = self.shared.opts.as_of.or(self.last_date);
+        let mut actions = Vec::new();
+        if let Some(a) = as_of {
+            let cal = &self.shared.policy.calendar;
+            let end = cal.school_days().partition_point(|d| *d <= a);
+            if end > 0 {
+                let end = (end - 1) as DayIdx;
+                let parts = (0..self.shards.len()).map(|_| Vec::new()).collect();
+                actions = self.each_shard(false, parts, |sh, _, _| sh.finish(end));
+            }
+        }
+        self.summary.students = self.shards.iter().map(|sh| sh.created).sum();
+        self.summary.as_of = as_of;
+        self.summary.missing_data_days = self.missing_data_days();
+        (actions, self.summary)
+    }
+
+    /// Run `work` on every shard with its part of the rows (side by side
+    /// when `parallel`) and merge their actions into output order.
+    fn each_shard<F>(
+        &mut self,
+        parallel: bool,
+        parts: Vec<Vec<Registration>>,
+        work: F,
+    ) -> Vec<ActionRecord>
+    where
+        F: Fn(&mut Shard<'a>, &Shared<'a>, Vec<Registration>) -> Vec<ActionRecord> + Sync,
+    {
+        let shared = &self.shared;
+        let mut actions = if parallel {
+            std::thread::scope(|scope| {
+                let work = &work;
+                let handles: Vec<_> = self
+                    .shards
+                    .iter_mut()
+                    .zip(parts)
+                    .map(|(sh, rows)| scope.spawn(move || work(sh, shared, rows)))
+                    .collect();
+                let mut all = Vec::new();
+                for h in handles {
+                    match h.join() {
+                        Ok(a) => all.extend(a),
+                        Err(panic) => std::panic::resume_unwind(panic),
+                    }
+                }
+                all
+            })
+        } else {
+            let mut all = Vec::new();
+            for (sh, rows) in self.shards.iter_mut().zip(parts) {
+                all.extend(work(sh, shared, rows));
+            }
+            all
+        };
+        if self.shards.len() > 1 {
+            sort_actions(&mut actions);
+        }
+        actions
+    }
+
+    /// School days between the first and last date pushed on which no
+    /// student has any row (possible missing data).
+    fn missing_data_days(&self) -> Vec<NaiveDate> {
+        let (Some(first), Some(last)) = (self.dates.first(), self.dates.last()) else {
+            return Vec::new();
+        };
+        self.shared
+            .policy
+            .calendar
+            .school_days()
+            .iter()
+            .filter(|d| *d >= first && *d <= last && !self.dates.contains(d))
+            .copied()
+            .collect()
+    }
+}
+
+impl Shared<'_> {
+    /// The school day index of `date` (a date that is not a school day maps
+    /// to the next one).
+    fn day_of(&self, date: NaiveDate) -> DayIdx {
+        let cal = &self.policy.calendar;
+        cal.day_index(date)
+            .or_else(|| cal.next_school_day_from(date))
+            .unwrap_or_else(|| cal.num_school_days().saturating_sub(1))
+    }
+}
+
+impl<'a> Shard<'a> {
+    /// Evaluate school day `d` for this shard's `rows` and its awake
+    /// students; their actions in output order.
+    fn push(
+        &mut self,
+        shared: &Shared<'a>,
+        d: DayIdx,
+        mut rows: Vec<Registration>,
+    ) -> Vec<ActionRecord> {
+        rows.sort_unstable();
         let mut touched: Vec<StudentIdx> = Vec::new();
         let mut rest = rows.into_iter().peekable();
         while let Some(first) = rest.next() {
@@ -109,7 +267,7 @@ impl<'a> Stream<'a> {
             while let Some(r) = rest.next_if(|r| r.student == s) {
                 day.push(r);
             }
-            self.ctx(s).push_day(d, day);
+            self.ctx(shared, s).push_day(d, day);
             self.in_batch[s as usize] = true;
             touched.push(s);
         }
@@ -127,51 +285,27 @@ impl<'a> Stream<'a> {
         self.collect(touched)
     }
 
-    /// End the run: the start-of-day evaluations up to the evaluation date
-    /// (`as_of`, or the last date pushed), their actions in output order,
-    /// and the summary's input counts (registrations, students,
-    /// after_as_of, as_of, missing_data_days). The per-action counts
-    /// (`actions_per_role`, …) are left to the caller, who may filter.
-    pub fn finish(mut self) -> (Vec<ActionRecord>, RunSummary) {
-        let as_of = self.opts.as_of.or(self.last_date);
-        let mut actions = Vec::new();
-        if let Some(a) = as_of {
-            let cal = &self.policy.calendar;
-            let end = cal.school_days().partition_point(|d| *d <= a);
-            if end > 0 {
-                let end = (end - 1) as DayIdx;
-                let awake = std::mem::take(&mut self.awake);
-                for &s in &awake {
-                    if let Some(ctx) = self.students[s as usize].as_mut() {
-                        ctx.advance(end);
-                    }
-                }
-                actions = self.collect(awake);
+    /// The start-of-day evaluations of the awake students up to school day
+    /// `end`; their actions in output order.
+    fn finish(&mut self, end: DayIdx) -> Vec<ActionRecord> {
+        let awake = std::mem::take(&mut self.awake);
+        for &s in &awake {
+            if let Some(ctx) = self.students[s as usize].as_mut() {
+                ctx.advance(end);
             }
         }
-        self.summary.as_of = as_of;
-        self.summary.missing_data_days = self.missing_data_days();
-        (actions, self.summary)
+        self.collect(awake)
     }
 
     /// The student's state, created at its first registration.
-    fn ctx(&mut self, s: StudentIdx) -> &mut StudentCtx<'a> {
-        let Stream {
-            policy,
-            plan,
-            roster,
-            opts,
-            names,
-            students,
-            summary,
-            ..
-        } = self;
-        students[s as usize].get_or_insert_with(|| {
-            let name = names[s as usize].clone();
-            let info = roster.and_then(|r| r.students.get(&*name));
-            let mut ctx = StudentCtx::new(policy, plan.clone(), name, info);
-            ctx.reference = opts.reference;
-            summary.students += 1;
+    fn ctx(&mut self, shared: &Shared<'a>, s: StudentIdx) -> &mut StudentCtx<'a> {
+        let created = &mut self.created;
+        self.students[s as usize].get_or_insert_with(|| {
+            let name = shared.names[s as usize].clone();
+            let info = shared.roster.and_then(|r| r.students.get(&*name));
+            let mut ctx = StudentCtx::new(shared.policy, shared.plan.clone(), name, info);
+            ctx.reference = shared.opts.reference;
+            *created += 1;
             Box::new(ctx)
         })
     }
@@ -193,30 +327,6 @@ impl<'a> Stream<'a> {
         }
         sort_actions(&mut actions);
         actions
-    }
-
-    /// The school day index of `date` (a date that is not a school day maps
-    /// to the next one).
-    fn day_of(&self, date: NaiveDate) -> DayIdx {
-        let cal = &self.policy.calendar;
-        cal.day_index(date)
-            .or_else(|| cal.next_school_day_from(date))
-            .unwrap_or_else(|| cal.num_school_days().saturating_sub(1))
-    }
-
-    /// School days between the first and last date pushed on which no
-    /// student has any row (possible missing data).
-    fn missing_data_days(&self) -> Vec<NaiveDate> {
-        let (Some(first), Some(last)) = (self.dates.first(), self.dates.last()) else {
-            return Vec::new();
-        };
-        self.policy
-            .calendar
-            .school_days()
-            .iter()
-            .filter(|d| *d >= first && *d <= last && !self.dates.contains(d))
-            .copied()
-            .collect()
     }
 }
 
