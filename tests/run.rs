@@ -768,3 +768,41 @@ fn a_semicolon_separated_events_file_reads_like_a_comma_separated_one() {
         stderr(&o)
     );
 }
+
+#[test]
+fn evidence_of_a_repeating_episode_count_is_that_episode() {
+    // Found in review: N2-sick (`counts episodes(sick)`, `every from 1`)
+    // cited the N-th sick registration of the year as the evidence of the
+    // N-th episode (the third episode's report pointed at the first
+    // episode's third lesson hour).
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "roster.csv",
+        "student,name,groups\nS1,Test,previous_year_high\n",
+    );
+    write(
+        dir.path(),
+        "events.csv",
+        &format!(
+            "{HEADER}S1,2022-09-05,1,sick,\nS1,2022-09-05,2,sick,\nS1,2022-09-05,3,sick,\n\
+             S1,2022-09-07,1,sick,\nS1,2022-09-07,2,sick,\nS1,2022-09-09,4,sick,\n"
+        ),
+    );
+    let (actions, _) = json_run(dir.path(), &["events.csv", "--roster", "roster.csv"]);
+    let cited = |n: &str| -> Vec<(String, u64)> {
+        let a = actions
+            .iter()
+            .find(|a| a["step"] == "N2-sick" && a["id"].as_str().unwrap().contains(n))
+            .unwrap_or_else(|| panic!("N2-sick {n} fired"));
+        a["evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| (e["date"].as_str().unwrap().to_string(), e["period"].as_u64().unwrap()))
+            .collect()
+    };
+    assert_eq!(cited("/#1/"), [("2022-09-05".to_string(), 1)]);
+    assert_eq!(cited("/#2/"), [("2022-09-07".to_string(), 1)]);
+    assert_eq!(cited("/#3/"), [("2022-09-09".to_string(), 4)]);
+}

@@ -9,8 +9,8 @@ use super::student::{StepState, StudentCtx};
 use super::{Registration, Registrations, Roster, RunOptions, RunResult};
 use crate::calendar::DayIdx;
 use crate::model::{CondDef, DeadlineDef, Policy, ScopeDef, StepDef, Thresholds, TriggerDef};
-use crate::syntax::ast::{CmpOp, DayUnit, Junction, Number};
-use chrono::NaiveDate;
+use crate::syntax::ast::{CmpOp, DayUnit, Junction, MeasureFn, Number};
+use chrono::{Datelike, NaiveDate};
 
 /// Run `policy` over `regs` (any order) with an optional roster.
 ///
@@ -515,14 +515,50 @@ impl StudentCtx<'_> {
         let md = &self.policy.measures[m];
         let lo = prev.map(|p| threshold_base(md.func, p)).unwrap_or(0);
         let hi = threshold_base(md.func, n);
-        let mut acc = 0i64;
+        let ctx = self.measures();
         let mut out = Vec::new();
-        for i in self.measures().matching(md, start, d) {
-            if acc >= hi {
-                break;
+        if !matches!(md.func, MeasureFn::Days | MeasureFn::Episodes) {
+            let mut acc = 0i64;
+            for i in ctx.matching(md, start, d) {
+                if acc >= hi {
+                    break;
+                }
+                acc += increment(md.func, &self.facts[i]);
+                if acc > lo {
+                    out.push(i);
+                }
             }
-            acc += increment(md.func, &self.facts[i]);
-            if acc > lo {
+            return out;
+        }
+        // Days and episodes count days, not registrations: the evidence is
+        // every registration of the days (or episodes) numbered lo+1 to hi,
+        // per weekday with `on same weekday`.
+        let mut acc = [0i64; 7];
+        let mut last: Option<DayIdx> = None;
+        for i in ctx.matching(md, start, d) {
+            let f = &self.facts[i];
+            let wd = if md.same_weekday {
+                f.date.weekday().num_days_from_monday() as usize
+            } else {
+                0
+            };
+            let new_day = last != Some(f.day);
+            let counts = new_day
+                && match md.func {
+                    MeasureFn::Episodes => {
+                        let prev_day = match last {
+                            Some(l) => f.day > 0 && l == f.day - 1,
+                            None => f.day > 0 && ctx.day_has(md, f.day - 1, false),
+                        };
+                        !prev_day
+                    }
+                    _ => true,
+                };
+            last = Some(f.day);
+            if counts {
+                acc[wd] += 1;
+            }
+            if acc[wd] > lo && acc[wd] <= hi {
                 out.push(i);
             }
         }

@@ -184,7 +184,7 @@ impl MeasureCtx<'_> {
 
     /// True when school day `day` has a fact matching `m` (full day: one per
     /// scheduled period).
-    fn day_has(&self, m: &MeasureDef, day: DayIdx, full_day: bool) -> bool {
+    pub(crate) fn day_has(&self, m: &MeasureDef, day: DayIdx, full_day: bool) -> bool {
         // INVARIANT: facts are in chronological order, so a day's facts are
         // one contiguous run.
         let lo = self.facts.partition_point(|f| f.day < day);
