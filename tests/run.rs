@@ -799,7 +799,12 @@ fn evidence_of_a_repeating_episode_count_is_that_episode() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|e| (e["date"].as_str().unwrap().to_string(), e["period"].as_u64().unwrap()))
+            .map(|e| {
+                (
+                    e["date"].as_str().unwrap().to_string(),
+                    e["period"].as_u64().unwrap(),
+                )
+            })
             .collect()
     };
     assert_eq!(cited("/#1/"), [("2022-09-05".to_string(), 1)]);
