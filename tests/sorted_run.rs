@@ -200,28 +200,32 @@ fn several_sorted_files_merge_like_buffered() {
     assert!(!summary.contains(r#""duplicates_merged":0"#), "{summary}");
 }
 
+/// Write `csv` to a scratch `events.csv`, run it `--sorted` (plain
+/// diagnostics), expect exit 1; (the path, stderr with the path shortened).
+fn sorted_failure(name: &str, csv: &str) -> (String, String) {
+    let path = scratch(name).join("events.csv");
+    std::fs::write(&path, csv).unwrap();
+    let p = path.to_string_lossy().into_owned();
+    let o = verzuim(&["--error-format", "plain", "run", POLICY, &p, "--sorted"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let err = stderr(&o).replace(&p, "events.csv");
+    (p, err)
+}
+
 #[test]
 fn a_row_out_of_date_order_is_an_error_naming_its_line() {
-    let dir = scratch("order");
-    let path = dir.join("events.csv");
-    std::fs::write(
-        &path,
+    let (p, err) = sorted_failure(
+        "order",
         "student,date,period,kind,minutes\n\
          S1,2022-09-05,1,late,5\n\
          S1,2022-09-07,2,late,5\n\
          S2,2022-09-06,3,late,5\n\
          S2,2022-09-08,3,late,5\n",
-    )
-    .unwrap();
-    let p = path.to_string_lossy();
-    let o = verzuim(&["--error-format", "plain", "run", POLICY, &p, "--sorted"]);
-    assert_eq!(code(&o), 1, "{}", stderr(&o));
-    let err = stderr(&o);
+    );
     assert!(err.contains("events.csv:4:"), "{err}");
     assert!(err.contains("out-of-order"), "{err}");
     assert!(err.contains("2022-09-06"), "{err}");
-    let shown = err.replace(&*p, "events.csv");
-    insta::assert_snapshot!("sorted_out_of_order", shown);
+    insta::assert_snapshot!("sorted_out_of_order", err);
     // Without --sorted the same file is fine.
     let o = verzuim(&["run", POLICY, &p]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
@@ -229,21 +233,14 @@ fn a_row_out_of_date_order_is_an_error_naming_its_line() {
 
 #[test]
 fn every_bad_row_is_listed_and_the_exit_code_is_1() {
-    let dir = scratch("bad");
-    let path = dir.join("events.csv");
-    std::fs::write(
-        &path,
+    let (_, err) = sorted_failure(
+        "bad",
         "student,date,period,kind,minutes\n\
          S1,2022-09-05,1,late,5\n\
          S1,2022-09-07,2,lat,5\n\
          S2,2022-09-08,3,late,5\n\
          S2,2022-09-10,3,late,5\n",
-    )
-    .unwrap();
-    let p = path.to_string_lossy();
-    let o = verzuim(&["--error-format", "plain", "run", POLICY, &p, "--sorted"]);
-    assert_eq!(code(&o), 1, "{}", stderr(&o));
-    let err = stderr(&o);
+    );
     assert!(err.contains("events.csv:3:"), "{err}");
     assert!(err.contains("events.csv:5:"), "{err}");
     assert!(err.contains("2 problems in"), "{err}");
