@@ -33,10 +33,10 @@ pub fn rows<'a>(
 /// One line (`line`: its 1-based number; `text`: without the line end)
 /// as a row laid out like [`EVENT_COLUMNS`], or the line's problems.
 pub(crate) fn row(file: &str, line: u64, text: &str) -> Result<Row, Vec<DataError>> {
-    let object = match serde_json::from_str::<Value>(text) {
-        Ok(Value::Object(o)) => o,
-        Ok(other) => {
-            let msg = format!("the line is {}, not a JSON object", type_name(&other));
+    let object = match serde_json::from_str::<Line>(text) {
+        Ok(Line::Object(o)) => o,
+        Ok(Line::Other(kind)) => {
+            let msg = format!("the line is {kind}, not a JSON object");
             return Err(vec![bad_json(file, line, 1, msg)]);
         }
         Err(e) => {
@@ -46,8 +46,20 @@ pub(crate) fn row(file: &str, line: u64, text: &str) -> Result<Row, Vec<DataErro
             return Err(vec![bad_json(file, line, e.column().max(1) as u64, msg)]);
         }
     };
-    let mut fields = vec![String::new(); EVENT_COLUMNS.len()];
+    // A field given twice would silently lose one value: refuse it.
     let mut errors = Vec::new();
+    let mut reported: Vec<&str> = Vec::new();
+    for (i, (name, _)) in object.iter().enumerate() {
+        if object[..i].iter().any(|(n, _)| n == name) && !reported.contains(&name.as_str()) {
+            reported.push(name);
+            let msg = format!("field `{name}` appears more than once on this line");
+            errors.push(bad_json(file, line, 1, msg).in_field(name));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut fields = vec![String::new(); EVENT_COLUMNS.len()];
     for (name, value) in &object {
         let Some(i) = EVENT_COLUMNS.iter().position(|c| c == name) else {
             errors.push(unknown_field(file, line, name));
@@ -73,6 +85,68 @@ pub(crate) fn row(file: &str, line: u64, text: &str) -> Result<Row, Vec<DataErro
         fields,
         columns,
     })
+}
+
+/// One JSON Lines line: an object with its fields in order, duplicates
+/// kept (serde_json's map would keep only the last), or what else it is.
+enum Line {
+    /// The object's fields, as written.
+    Object(Vec<(String, Value)>),
+    /// `a number`, `an array`, … (see [`type_name`]).
+    Other(&'static str),
+}
+
+impl<'de> serde::Deserialize<'de> for Line {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Line, D::Error> {
+        d.deserialize_any(LineVisitor)
+    }
+}
+
+struct LineVisitor;
+
+impl<'de> serde::de::Visitor<'de> for LineVisitor {
+    type Value = Line;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Line, A::Error> {
+        let mut fields = Vec::new();
+        while let Some((k, v)) = map.next_entry::<String, Value>()? {
+            fields.push((k, v));
+        }
+        Ok(Line::Object(fields))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Line, A::Error> {
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(Line::Other("an array"))
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Line, E> {
+        Ok(Line::Other("a boolean"))
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Line, E> {
+        Ok(Line::Other("a number"))
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Line, E> {
+        Ok(Line::Other("a number"))
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Line, E> {
+        Ok(Line::Other("a number"))
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Line, E> {
+        Ok(Line::Other("a string"))
+    }
+
+    fn visit_unit<E>(self) -> Result<Line, E> {
+        Ok(Line::Other("null"))
+    }
 }
 
 /// A string (trimmed), a number (as written) or null (empty).
@@ -142,6 +216,17 @@ mod tests {
         let r = got[1].as_ref().unwrap();
         assert_eq!(r.line, 3);
         assert_eq!(r.fields[2], "");
+    }
+
+    #[test]
+    fn a_field_given_twice_is_an_error() {
+        let got = all(
+            "{\"student\":\"S1\",\"date\":\"2022-09-05\",\"period\":1,\"kind\":\"late\",\"minutes\":5,\"date\":\"2022-09-06\",\"date\":\"2022-09-07\"}\n",
+        );
+        assert_eq!(
+            got[0].as_ref().unwrap_err(),
+            &vec!["e.jsonl:1:date: field `date` appears more than once on this line".to_string()]
+        );
     }
 
     #[test]
