@@ -104,7 +104,13 @@ impl StudentCtx<'_> {
     /// True when some step must be observed at the start of the next school
     /// day (always in reference mode).
     pub(super) fn awake(&self) -> bool {
-        self.daily() && (self.reference || (0..self.state.len()).any(|s| self.observed_daily(s)))
+        self.daily()
+            && (self.reference
+                || self
+                    .plan
+                    .observable
+                    .iter()
+                    .any(|&s| !self.never[s] && self.observed_daily(s)))
     }
 
     /// Evaluate every applicable step at day `d`, after registration `reg`
@@ -114,6 +120,9 @@ impl StudentCtx<'_> {
     fn evaluate(&mut self, d: DayIdx, reg: Option<usize>) {
         for s in 0..self.policy.steps.len() {
             let step = &self.policy.steps[s];
+            if !self.reference && self.never[s] {
+                continue;
+            }
             if reg.is_none() && !(self.reference || self.observed_daily(s)) {
                 continue;
             }
@@ -672,6 +681,9 @@ pub(super) struct Plan {
     pub read_kinds: Vec<bool>,
     /// The policy's school codes, sorted; [`Fact`]s refer to them by index.
     pub codes: Vec<String>,
+    /// Steps that can ever need observing at the start of a school day
+    /// (time-driven, throttled or time-sensitive).
+    pub observable: Vec<usize>,
 }
 
 impl Plan {
@@ -708,11 +720,19 @@ impl Plan {
             .map(|k| steps.iter().any(|p| p.reads_kind(k)))
             .collect();
         let codes = policy.codes.keys().cloned().collect();
+        let observable = (0..steps.len())
+            .filter(|&s| {
+                steps[s].time_driven
+                    || steps[s].time_sensitive
+                    || policy.steps[s].throttle.is_some()
+            })
+            .collect();
         Plan {
             steps,
             needs_daily,
             read_kinds,
             codes,
+            observable,
         }
     }
 }

@@ -96,6 +96,10 @@ pub(super) struct StudentCtx<'a> {
     /// Per exemption: the index in `exemptions` of its range opened by a
     /// signal and not closed yet.
     open_exemption: Vec<Option<usize>>,
+    /// Per step: it can never apply to this student (its group selector,
+    /// or that of a ladder it yields to, does not depend on the date), so
+    /// it is never evaluated.
+    pub never: Vec<bool>,
 }
 
 impl<'a> StudentCtx<'a> {
@@ -127,8 +131,10 @@ impl<'a> StudentCtx<'a> {
             first_day: None,
             next_day: 0,
             open_exemption: vec![None; policy.exemptions.len()],
+            never: Vec::new(),
         };
         ctx.exemptions = ctx.roster_exemptions();
+        ctx.never = policy.steps.iter().map(|s| ctx.never_applies(s)).collect();
         ctx
     }
 
@@ -253,6 +259,30 @@ impl<'a> StudentCtx<'a> {
         }
         !self.exemptions.iter().any(|(e, a, b)| {
             *a <= date && date <= *b && self.policy.exemptions[*e].ladders.contains(&l)
+        })
+    }
+
+    /// True when `step` cannot apply to this student on any date: a group
+    /// selector that does not depend on the date (roster membership,
+    /// grade, location, class; not age) excludes the student, or its
+    /// ladder yields to a ladder whose such selector includes the student.
+    fn never_applies(&self, step: &StepDef) -> bool {
+        let fixed = |sel: Option<crate::model::SelectorDef>| {
+            sel.is_none_or(|s| {
+                self.policy.groups[s.group]
+                    .conditions
+                    .iter()
+                    .all(|c| c.attr != Attr::Age)
+            })
+        };
+        let any_day = self.policy.calendar.first;
+        if fixed(step.selector) && !self.selected(step.selector, any_day) {
+            return true;
+        }
+        let Some(l) = step.ladder else { return false };
+        self.policy.ladders[l].yields_to.iter().any(|&o| {
+            let sel = self.policy.ladders[o].selector;
+            sel.is_some() && fixed(sel) && self.selected(sel, any_day)
         })
     }
 
