@@ -540,7 +540,8 @@ impl RowReader<'_> {
                 None => {
                     let col = self.cols.kind.or(self.cols.code).unwrap_or(0);
                     let msg = "missing kind: the row has neither a kind nor a code".to_string();
-                    errs.push(col, DataErrorCode::MissingKind, msg, None);
+                    let help = "give the kind (late, sick, …) or the school's code".to_string();
+                    errs.push(col, DataErrorCode::MissingKind, msg, Some(help));
                     None
                 }
             };
@@ -553,7 +554,11 @@ impl RowReader<'_> {
                         "kind `{kv}` does not match code `{v}`, which means `{}`",
                         self.policy.kinds[k].id
                     );
-                    errs.push(kc, DataErrorCode::KindCodeMismatch, msg, None);
+                    let help = format!(
+                        "correct the kind to `{}` or the code; or leave one of them empty",
+                        self.policy.kinds[k].id
+                    );
+                    errs.push(kc, DataErrorCode::KindCodeMismatch, msg, Some(help));
                     None
                 }
                 _ => Some(Resolved::Kind(k, auth, Some(v.to_string()))),
@@ -596,7 +601,13 @@ impl RowReader<'_> {
         let col = self.cols.date;
         let value = row.get(col);
         if value.is_empty() {
-            errs.push(col, DataErrorCode::BadDate, "missing date".into(), None);
+            let help = "write the date as YYYY-MM-DD, e.g. 2022-09-05".to_string();
+            errs.push(
+                col,
+                DataErrorCode::BadDate,
+                "missing date".into(),
+                Some(help),
+            );
             return None;
         }
         let date = match parse_date(value) {
@@ -649,7 +660,8 @@ impl RowReader<'_> {
             Ok(p) => p,
             Err(msg) => {
                 let msg = format!("bad period: {msg}");
-                errs.push(col, DataErrorCode::BadNumber, msg, None);
+                let help = "write the lesson period as a whole number (1, 2, …); leave it empty for a signal".to_string();
+                errs.push(col, DataErrorCode::BadNumber, msg, Some(help));
                 return None;
             }
         };
@@ -661,7 +673,8 @@ impl RowReader<'_> {
                     "period `{period}` is not scheduled on {}s (expected {a}–{b})",
                     weekday_en(weekday)
                 );
-                errs.push(col, DataErrorCode::BadPeriod, msg, None);
+                let help = "check the period (the calendar's `periods` line says which periods each weekday has) or the date".to_string();
+                errs.push(col, DataErrorCode::BadPeriod, msg, Some(help));
                 None
             }
             None => None,
@@ -717,7 +730,7 @@ impl RowReader<'_> {
                     col,
                     DataErrorCode::BadNumber,
                     format!("bad minutes: {msg}"),
-                    None,
+                    Some("write the minutes as a whole number, or leave them empty for a lesson's length (not for `late`)".to_string()),
                 );
                 return None;
             }
@@ -729,7 +742,12 @@ impl RowReader<'_> {
         let msg = format!(
             "`{n}` {what} is out of range (expected 1–{lesson}: a lesson is {lesson} minutes)"
         );
-        errs.push(col, DataErrorCode::BadMinutes, msg, None);
+        let help = if late {
+            "give the minutes late of this lesson; an absence for the whole lesson is a registration of another kind"
+        } else {
+            "leave the minutes empty for the calendar's lesson length"
+        };
+        errs.push(col, DataErrorCode::BadMinutes, msg, Some(help.to_string()));
         None
     }
 }

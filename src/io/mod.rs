@@ -167,7 +167,11 @@ pub(crate) fn parse_count(value: &str) -> Result<u32, String> {
 
 /// A CSV structure problem as a `bad-csv` error of `file`.
 pub(crate) fn csv_problem(file: &str, (line, column, msg): csvpos::CsvProblem) -> DataError {
-    DataError::new(DataErrorCode::BadCsv, file.into(), line, column, msg, None)
+    let help = Some(
+        "check the quotes and separators around this place (a field with a comma or a quote must be quoted, a quote inside doubled)"
+            .to_string(),
+    );
+    DataError::new(DataErrorCode::BadCsv, file.into(), line, column, msg, help)
 }
 
 /// The header row of `rows`; an empty file is a `bad-header` error whose
@@ -196,7 +200,11 @@ pub(crate) fn width_error(file: &str, row: &csvpos::Row, width: usize) -> Option
     let n = row.fields.len();
     (n != width).then(|| {
         let msg = format!("row has {n} fields, the header has {width}");
-        DataError::new(DataErrorCode::BadCsv, file.into(), row.line, 1, msg, None)
+        let help = Some(
+            "give every row one field per header column; an empty field still needs its separator (`S1,2022-09-05,1,late,`)"
+                .to_string(),
+        );
+        DataError::new(DataErrorCode::BadCsv, file.into(), row.line, 1, msg, help)
     })
 }
 
@@ -245,7 +253,8 @@ pub(crate) fn parse_header(
         let lower = name.to_lowercase();
         match known.iter().find(|k| **k == lower) {
             Some(k) if columns.contains_key(k) => {
-                errors.push(err(i, format!("column `{name}` appears twice"), None));
+                let help = Some("remove or rename one of the two columns".to_string());
+                errors.push(err(i, format!("column `{name}` appears twice"), help));
             }
             Some(k) => {
                 columns.insert(*k, i);

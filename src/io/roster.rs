@@ -138,8 +138,9 @@ impl RosterReader<'_> {
         {
             let col = self.cols.get("enrolled_until").copied().unwrap_or(0);
             let msg = format!("enrolment ends ({b}) before it starts ({a})");
+            let help = Some("swap the two dates, or correct the one that is wrong".to_string());
             st.errors
-                .push(self.err(row, col, DataErrorCode::BadRange, msg, None));
+                .push(self.err(row, col, DataErrorCode::BadRange, msg, help));
         }
         if let Some(student) = student
             && st.errors.len() == before
@@ -161,7 +162,10 @@ impl RosterReader<'_> {
         }
         if let Some(first) = st.lines.get(&student) {
             let msg = format!("student `{student}` appears twice (first on line {first})");
-            let e = self.err(row, col, DataErrorCode::DuplicateStudent, msg, None);
+            let help = Some(format!(
+                "keep one row per student: merge this row into line {first} or remove it"
+            ));
+            let e = self.err(row, col, DataErrorCode::DuplicateStudent, msg, help);
             st.errors.push(e);
             return None;
         }
