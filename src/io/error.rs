@@ -139,15 +139,15 @@ impl DataError {
             line,
             column,
             field: None,
-            message,
-            help,
+            message: visible(message),
+            help: help.map(visible),
             severity: Severity::Error,
         }
     }
 
     /// The same diagnostic located by a JSON Lines field name.
     pub fn in_field(mut self, field: &str) -> DataError {
-        self.field = Some(field.to_string());
+        self.field = Some(visible(field.to_string()));
         self
     }
 
@@ -207,4 +207,34 @@ pub enum ReadError {
     /// The file was read but holds rows that cannot be used (exit 1): every
     /// such problem, in file order.
     Invalid(Vec<DataError>),
+}
+
+/// `text` with control characters written as escapes (`\u{1b}`), so that a
+/// value from a data file (a student ID with a terminal escape sequence, a
+/// NUL) cannot act on the terminal the diagnostic is shown on.
+pub fn visible(text: String) -> String {
+    if !text.chars().any(char::is_control) {
+        return text;
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod visible_tests {
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(super::visible("S1".into()), "S1");
+        assert_eq!(
+            super::visible("unknown student `S\u{1b}[31m1\0`".into()),
+            "unknown student `S\\u{1b}[31m1\\u{0}`"
+        );
+    }
 }

@@ -222,7 +222,9 @@ impl<'a> Table<'a> {
                 .roster
                 .and_then(|ro| ro.students.get(&a.student)?.mentor.as_deref());
             match mentor {
-                Some(m) if r == "mentor" => names.push(format!("{display} ({m})")),
+                Some(m) if r == "mentor" => {
+                    names.push(format!("{display} ({})", printable(m)));
+                }
                 _ => names.push(display.to_string()),
             }
         }
@@ -460,7 +462,22 @@ fn collapse<'r>(list: &[&'r ActionRecord]) -> Vec<Vec<&'r ActionRecord>> {
 }
 
 /// `s` padded or truncated (with `…`) to exactly `width` characters.
+/// `s` with each control character (from a student ID or a roster name: a
+/// newline, a terminal escape) shown as `�`, one column wide, so that data
+/// can neither break the table's lines nor act on the terminal.
+fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(char::is_control) {
+        s.chars()
+            .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+            .collect::<String>()
+            .into()
+    } else {
+        s.into()
+    }
+}
+
 fn pad(s: &str, width: usize) -> String {
+    let s = &printable(s);
     let n = s.chars().count();
     if n <= width {
         format!("{s}{}", " ".repeat(width - n))
@@ -675,6 +692,11 @@ mod tests {
         assert_eq!(lines, vec!["een twee", "drie vier", "vijf"]);
         assert_eq!(wrap("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
         assert_eq!(wrap("", 10), vec![""]);
+    }
+
+    #[test]
+    fn control_characters_in_data_are_shown_as_replacement_characters() {
+        assert_eq!(pad("S1\u{1b}[2J\n", 8), "S1\u{fffd}[2J\u{fffd} ");
     }
 
     #[test]
