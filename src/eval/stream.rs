@@ -169,7 +169,7 @@ impl<'a> Stream<'a> {
             if end > 0 {
                 let end = (end - 1) as DayIdx;
                 let parts = (0..self.shards.len()).map(|_| Vec::new()).collect();
-                actions = self.each_shard(false, parts, |sh, _, _| sh.finish(end));
+                actions = self.each_shard(false, parts, |sh, shared, _| sh.finish(shared, end));
             }
         }
         self.summary.students = self.shards.iter().map(|sh| sh.created).sum();
@@ -282,19 +282,19 @@ impl<'a> Shard<'a> {
         for &s in &touched {
             self.in_batch[s as usize] = false;
         }
-        self.collect(touched)
+        self.collect(shared, touched)
     }
 
     /// The start-of-day evaluations of the awake students up to school day
     /// `end`; their actions in output order.
-    fn finish(&mut self, end: DayIdx) -> Vec<ActionRecord> {
+    fn finish(&mut self, shared: &Shared<'a>, end: DayIdx) -> Vec<ActionRecord> {
         let awake = std::mem::take(&mut self.awake);
         for &s in &awake {
             if let Some(ctx) = self.students[s as usize].as_mut() {
                 ctx.advance(end);
             }
         }
-        self.collect(awake)
+        self.collect(shared, awake)
     }
 
     /// The student's state, created at its first registration.
@@ -310,22 +310,40 @@ impl<'a> Shard<'a> {
         })
     }
 
-    /// Take the actions of `touched` students, sort them into output
-    /// order, and keep the students that must be observed daily awake.
-    fn collect(&mut self, mut touched: Vec<StudentIdx>) -> Vec<ActionRecord> {
+    /// Take the actions of `touched` students, in output order, and keep
+    /// the students that must be observed daily awake. Students are put in
+    /// name order once and each student's few actions sorted by number, so
+    /// that names are compared per student, not per action.
+    fn collect(&mut self, shared: &Shared<'a>, mut touched: Vec<StudentIdx>) -> Vec<ActionRecord> {
         touched.sort_unstable();
         touched.dedup();
+        self.awake = touched
+            .iter()
+            .copied()
+            .filter(|&s| {
+                self.students[s as usize]
+                    .as_ref()
+                    .is_some_and(|ctx| ctx.awake())
+            })
+            .collect();
+        touched.sort_by(|&a, &b| shared.names[a as usize].cmp(&shared.names[b as usize]));
         let mut actions = Vec::new();
-        self.awake.clear();
         for s in touched {
             if let Some(ctx) = self.students[s as usize].as_mut() {
-                actions.extend(ctx.take_actions());
-                if ctx.awake() {
-                    self.awake.push(s);
-                }
+                let mut own = ctx.take_actions();
+                own.sort_by_key(|a| (a.triggered_on, a.step_index, a.seq, a.action_index));
+                actions.extend(own);
             }
         }
-        sort_actions(&mut actions);
+        if !actions
+            .windows(2)
+            .all(|w| w[0].triggered_on <= w[1].triggered_on)
+        {
+            // Actions of several days (a student observed over days without
+            // rows): by date first; the sort is stable, so students stay in
+            // name order within a date.
+            actions.sort_by_key(|a| a.triggered_on);
+        }
         actions
     }
 }
