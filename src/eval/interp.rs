@@ -389,7 +389,7 @@ impl StudentCtx<'_> {
             };
             if ok {
                 let n = Number { hundredths: t };
-                let prev_fire = self.state[s].last_count;
+                let prev_fire = self.state[s].last_count();
                 // A windowed count can reach the same number again later:
                 // the date keeps those firings apart.
                 let identity = if self.policy.measures[*measure].window.is_some() {
@@ -405,7 +405,7 @@ impl StudentCtx<'_> {
                     identity,
                     evidence: self.threshold_evidence(*measure, start, d, prev_fire, n),
                 });
-                self.state[s].last_count = Some(n);
+                self.state[s].set_last_count(n);
             }
             k += 1;
         }

@@ -15,23 +15,25 @@ use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// A scope instance, cheap to compare; printed by
-/// [`StudentCtx::instance_key`] only when a step fires.
+/// A scope instance, cheap to compare (8 bytes: every student keeps one
+/// per step); printed by [`StudentCtx::instance_key`] only when a step
+/// fires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum InstanceId {
     /// The school year.
     Year,
     /// A term, by index.
-    Term(usize),
+    Term(u16),
     /// A calendar month (year, month).
-    Month(i32, u32),
+    Month(i16, u8),
     /// An ISO week (ISO year, week).
-    Week(i32, u32),
+    Week(i16, u8),
     /// Since the last firing / action on this date (None: since the start).
     Since(Option<NaiveDate>),
 }
 
-/// One step's state within its current scope instance.
+/// One step's state within its current scope instance (48 bytes: a
+/// student keeps one per step for the whole run).
 #[derive(Debug, Clone, Default)]
 pub(super) struct StepState {
     /// The current scope instance.
@@ -50,12 +52,29 @@ pub(super) struct StepState {
     pub last_true: bool,
     /// Counted measure's value at the previous evaluation (repeating thresholds).
     pub prev_value: i64,
-    /// Count at the previous firing (repeating thresholds' evidence).
-    pub last_count: Option<Number>,
+    /// Count at the previous firing (repeating thresholds' evidence), in
+    /// hundredths; [`StepState::last_count`] reads it.
+    pub(super) last_count: Option<std::num::NonZeroI64>,
     /// A firing deferred by a throttle, waiting for an eligible day.
     pub pending: bool,
     /// Date of the last firing (kept across instances for throttles).
     pub last_fire: Option<NaiveDate>,
+}
+
+impl StepState {
+    /// Count at the previous firing (repeating thresholds' evidence).
+    pub fn last_count(&self) -> Option<Number> {
+        self.last_count.map(|h| Number {
+            hundredths: h.get().wrapping_sub(1),
+        })
+    }
+
+    /// Record the count of a firing.
+    pub fn set_last_count(&mut self, n: Number) {
+        // Stored plus one, so that a count of 0 is not the niche (counts
+        // are never negative).
+        self.last_count = std::num::NonZeroI64::new(n.hundredths.wrapping_add(1));
+    }
 }
 
 /// Everything the interpreter knows about one student during a run.
@@ -315,17 +334,19 @@ impl<'a> StudentCtx<'a> {
             ScopeDef::Term(t) => {
                 let term = cal.terms.get(*t)?;
                 (term.start <= date && date <= term.end)
-                    .then_some((InstanceId::Term(*t), term.start))
+                    .then_some((InstanceId::Term(u16::try_from(*t).ok()?), term.start))
             }
             ScopeDef::Month => {
                 let first = date.with_day(1)?;
-                Some((InstanceId::Month(date.year(), date.month()), first))
+                let (y, m) = (i16::try_from(date.year()).ok()?, date.month() as u8);
+                Some((InstanceId::Month(y, m), first))
             }
             ScopeDef::SchoolWeek => {
                 let iso = date.iso_week();
                 let monday =
                     NaiveDate::from_isoywd_opt(iso.year(), iso.week(), chrono::Weekday::Mon)?;
-                Some((InstanceId::Week(iso.year(), iso.week()), monday))
+                let (y, w) = (i16::try_from(iso.year()).ok()?, iso.week() as u8);
+                Some((InstanceId::Week(y, w), monday))
             }
             ScopeDef::SinceStep(x) => since(self.last_fired.get(*x).copied().flatten()),
             ScopeDef::SinceActionKind(tag) => since(self.last_action.get(tag).copied()),
@@ -342,7 +363,7 @@ impl<'a> StudentCtx<'a> {
                     .policy
                     .calendar
                     .terms
-                    .get(t)
+                    .get(usize::from(t))
                     .map_or("term", |x| x.id.as_str());
                 format!("{sy}/{term}")
             }
@@ -534,6 +555,27 @@ fn attr_holds(info: &StudentInfo, c: &AttrCondDef, date: NaiveDate) -> bool {
             };
             v.as_deref()
                 .is_some_and(|v| c.texts.iter().any(|t| t.trim() == v.trim()))
+        }
+    }
+}
+
+#[cfg(test)]
+mod size_tests {
+    /// Every student keeps one per step: a regression guard for memory.
+    #[test]
+    fn step_state_stays_small() {
+        assert!(std::mem::size_of::<super::StepState>() <= 48);
+        assert!(std::mem::size_of::<Option<super::InstanceId>>() <= 8);
+        assert!(std::mem::size_of::<super::super::measures::Fact>() <= 20);
+    }
+
+    #[test]
+    fn last_count_round_trips() {
+        let mut st = super::StepState::default();
+        assert_eq!(st.last_count(), None);
+        for h in [0, 1, 1600, i64::MAX] {
+            st.set_last_count(crate::syntax::ast::Number { hundredths: h });
+            assert_eq!(st.last_count().map(|n| n.hundredths), Some(h));
         }
     }
 }
