@@ -491,7 +491,7 @@ impl StudentCtx<'_> {
         let mut cache = self.cache.borrow_mut();
         let i = match cache
             .iter()
-            .position(|c| c.measure == m && c.start == start)
+            .position(|c| c.measure as usize == m && c.start == start)
         {
             Some(i) => i,
             None => {

@@ -403,19 +403,20 @@ pub(crate) fn threshold_base(func: MeasureFn, n: Number) -> i64 {
 #[derive(Debug, Clone)]
 pub(crate) struct Cumulative {
     /// The measure.
-    pub measure: usize,
+    pub measure: u32,
     /// The scope start it counts from.
     pub start: NaiveDate,
     /// Facts folded in so far.
-    upto: usize,
-    /// Matching facts in scope.
-    count: i64,
+    upto: u32,
+    /// Matching facts in scope (a student's year has at most a few
+    /// thousand).
+    count: u32,
     /// Their minutes.
-    minutes: i64,
-    /// Distinct days / episode starts in scope, per weekday.
-    days: [u32; 7],
+    minutes: u32,
+    /// Distinct days in scope, per weekday (at most 366).
+    days: [u16; 7],
     /// Episode starts in scope, per weekday.
-    episodes: [u32; 7],
+    episodes: [u16; 7],
     /// The last day with a matching fact, in scope or not.
     last_day: Option<DayIdx>,
 }
@@ -424,7 +425,7 @@ impl Cumulative {
     /// A fresh accumulator for `measure` counting from `start`.
     pub(crate) fn new(measure: usize, start: NaiveDate) -> Self {
         Cumulative {
-            measure,
+            measure: u32::try_from(measure).unwrap_or(u32::MAX),
             start,
             upto: 0,
             count: 0,
@@ -443,7 +444,7 @@ impl Cumulative {
     /// Fold in new facts and return the value at day `d` (all facts so far
     /// are on or before `d`).
     pub(crate) fn value(&mut self, ctx: &MeasureCtx<'_>, m: &MeasureDef, d: DayIdx) -> Value {
-        for f in &ctx.facts[self.upto..] {
+        for f in ctx.facts.get(self.upto as usize..).unwrap_or(&[]) {
             if !ctx.is_match(f, m.kind, &m.filter) {
                 continue;
             }
@@ -453,18 +454,18 @@ impl Cumulative {
             if f.date < self.start {
                 continue;
             }
-            self.count += 1;
-            self.minutes += i64::from(f.minutes);
+            self.count = self.count.saturating_add(1);
+            self.minutes = self.minutes.saturating_add(f.minutes);
             let wd = f.date.weekday().num_days_from_monday() as usize;
             if new_day {
-                self.days[wd] += 1;
+                self.days[wd] = self.days[wd].saturating_add(1);
             }
             if starts {
-                self.episodes[wd] += 1;
+                self.episodes[wd] = self.episodes[wd].saturating_add(1);
             }
         }
-        self.upto = ctx.facts.len();
-        let pick = |per: &[u32; 7]| -> i64 {
+        self.upto = u32::try_from(ctx.facts.len()).unwrap_or(u32::MAX);
+        let pick = |per: &[u16; 7]| -> i64 {
             if m.same_weekday {
                 per.iter().copied().max().map_or(0, i64::from)
             } else {
@@ -472,13 +473,16 @@ impl Cumulative {
             }
         };
         match m.func {
-            MeasureFn::Count | MeasureFn::LessonHours => Value::Int(self.count),
-            MeasureFn::ClockHours => Value::Int(self.minutes),
+            MeasureFn::Count | MeasureFn::LessonHours => Value::Int(i64::from(self.count)),
+            MeasureFn::ClockHours => Value::Int(i64::from(self.minutes)),
             MeasureFn::Days => Value::Int(pick(&self.days)),
             MeasureFn::Episodes => Value::Int(pick(&self.episodes)),
             MeasureFn::Share => {
                 let first = ctx.cal.next_school_day_from(self.start).unwrap_or(d);
-                Value::Ratio(self.count, ctx.cal.scheduled_between(first, d) as i64)
+                Value::Ratio(
+                    i64::from(self.count),
+                    ctx.cal.scheduled_between(first, d) as i64,
+                )
             }
             MeasureFn::Streak | MeasureFn::FullDayStreak => Value::Int(
                 ctx.streak(m, self.start, d, m.func == MeasureFn::FullDayStreak)

@@ -567,6 +567,7 @@ mod size_tests {
         assert!(std::mem::size_of::<super::StepState>() <= 48);
         assert!(std::mem::size_of::<Option<super::InstanceId>>() <= 8);
         assert!(std::mem::size_of::<super::super::measures::Fact>() <= 20);
+        assert!(std::mem::size_of::<super::super::measures::Cumulative>() <= 56);
     }
 
     #[test]
