@@ -209,11 +209,23 @@ impl StudentCtx<'_> {
         if reg.is_none() {
             return self.observed_daily(s);
         }
-        self.new_facts
-            .iter()
-            .any(|&i| plan.reads_kind(self.facts[i].kind()))
-            || (plan.time_sensitive && st.last_eval_day != d)
+        self.new_facts.iter().any(|&i| {
+            plan.reads_kind(self.facts[i].kind())
+                && !(plan.day_granular && self.kind_seen_earlier_today(i))
+        }) || (plan.time_sensitive && st.last_eval_day != d)
             || (plan.uses_fired && st.seen_fires != self.seq)
+    }
+
+    /// True when a fact of fact `i`'s kind came on its day before the
+    /// registration being evaluated (whose facts start at `new_facts[0]`).
+    fn kind_seen_earlier_today(&self, i: usize) -> bool {
+        let f = &self.facts[i];
+        let first_new = self.new_facts.first().copied().unwrap_or(i);
+        self.facts[..first_new]
+            .iter()
+            .rev()
+            .take_while(|g| g.day == f.day)
+            .any(|g| g.kind() == f.kind())
     }
 
     /// The firings of step `s` at this point (usually none or one).
@@ -662,6 +674,11 @@ pub(super) struct StepPlan {
     /// Its condition can only become true through a new registration, never
     /// as time passes (`>`/`>=` against constants, `fired`, `and`, `or`).
     pub monotone: bool,
+    /// Every measure it reads counts days (`days`, `episodes`, `streak`,
+    /// without a filter) and its trigger is no per-registration one: a
+    /// second registration of a kind on a day that already has one cannot
+    /// change its result.
+    pub day_granular: bool,
 }
 
 impl StepPlan {
@@ -746,11 +763,13 @@ fn step_plan(policy: &Policy, step: &StepDef) -> StepPlan {
         time_driven: false,
         once: !step.repeat,
         monotone: true,
+        day_granular: true,
     };
     match &step.trigger {
         TriggerDef::PerRegistration { kind, .. } => {
             plan.mark_kind(*kind);
             plan.once = false;
+            plan.day_granular = false;
         }
         TriggerDef::Threshold {
             measure,
@@ -779,6 +798,13 @@ impl StepPlan {
         use crate::syntax::ast::MeasureFn;
         let md = &policy.measures[m];
         self.mark_kind(md.kind);
+        if !matches!(
+            md.func,
+            MeasureFn::Days | MeasureFn::Episodes | MeasureFn::Streak
+        ) || !md.filter.is_empty()
+        {
+            self.day_granular = false;
+        }
         if md.window.is_some()
             || matches!(
                 md.func,
@@ -814,6 +840,7 @@ impl StepPlan {
                 self.mark_kind(*after);
                 self.time_sensitive = true;
                 self.time_driven = true;
+                self.day_granular = false;
             }
         }
     }
